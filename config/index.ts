@@ -1,0 +1,213 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The whole configuration, parsed once at start from the environment into a typed, frozen object.
+ * Every setting is optional: absent ones fall back to the embedded defaults described in the README.
+ */
+
+const ROLES = ['all', 'api', 'worker', 'scheduler'] as const;
+export type Role = (typeof ROLES)[number];
+
+const int = (min: number, max: number) =>
+  z.coerce.number().int(`must be a whole number`).min(min, `must be ≥ ${min}`).max(max, `must be ≤ ${max}`);
+const num = (min: number, max: number) =>
+  z.coerce.number().min(min, `must be ≥ ${min}`).max(max, `must be ≤ ${max}`);
+const optionalText = z
+  .string()
+  .transform((s) => s.trim())
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  ROLE: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }).default('all'),
+  PORT: int(0, 65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_URL: optionalText.pipe(z.url({ error: 'must be an absolute URL' }).optional()),
+  DATA_DIR: z.string().default('./data'),
+  TMP_DIR: z.string().default(os.tmpdir()),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
+  ),
+  DATABASE_POOL_SIZE: int(1, 200).default(10),
+
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]{1,40}$/i, 'letters, digits, - and _ only').default('loaxa'),
+
+  S3_ENDPOINT: optionalText.pipe(z.url({ error: 'must be an absolute URL' }).optional()),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be 3–63 lowercase letters, digits, dots or hyphens')
+    .default('loa-xa'),
+  S3_ACCESS_KEY_ID: z.string().default('S3RVER'),
+  S3_SECRET_ACCESS_KEY: z.string().default('S3RVER'),
+  S3_FORCE_PATH_STYLE: bool.default(true),
+  EMBEDDED_S3_PORT: int(0, 65535).default(0),
+  PRESIGN_TTL_SEC: int(60, 7 * 24 * 3600).default(900),
+
+  ADMIN_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+
+  UPLOAD_MAX_BYTES: int(1, Number.MAX_SAFE_INTEGER).default(1024 ** 3),
+  EPISODE_MIN_DURATION_SEC: num(0, 3600).default(1),
+  EPISODE_MAX_DURATION_SEC: num(1, 48 * 3600).default(4 * 3600),
+  LOUDNESS_TARGET_LUFS: num(-40, -5).default(-16),
+  TRUE_PEAK_MAX_DBTP: num(-9, 0).default(-1.5),
+  MP3_BITRATE_KBPS: z.coerce
+    .number()
+    .refine((v) => [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192].includes(v), 'must be an MPEG-1 Layer III bitrate (32–192)')
+    .default(64),
+  OPUS_BITRATE_KBPS: int(6, 256).default(24),
+  SILENCE_THRESHOLD_DB: num(-90, -20).default(-50),
+  SILENCE_TRIM_MIN_SEC: num(0.5, 600).default(3),
+  SILENCE_KEEP_SEC: num(0, 10).default(0.5),
+  FFMPEG_PATH: optionalText,
+  FFPROBE_PATH: optionalText,
+  FFMPEG_TIMEOUT_SEC: int(10, 24 * 3600).default(3 * 3600),
+
+  TRANSCODE_CONCURRENCY: int(1, 64).default(1),
+  JOB_ATTEMPTS: int(1, 100).default(5),
+  JOB_BACKOFF_MS: int(100, 24 * 3600 * 1000).default(15_000),
+  JOB_LOCK_MS: int(1000, 3600 * 1000).default(30_000),
+  JOB_STALLED_INTERVAL_MS: int(1000, 3600 * 1000).default(30_000),
+  JOB_MAX_STALLED: int(1, 100).default(5),
+  RECONCILE_CRON: z.string().default('* * * * *'),
+  RECONCILE_GRACE_SEC: int(0, 24 * 3600).default(30),
+});
+
+export interface Config {
+  readonly role: Role;
+  readonly http: { readonly port: number; readonly host: string; readonly publicUrl?: string };
+  readonly dataDir: string;
+  readonly tmpDir: string;
+  readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  readonly database: { readonly url?: string; readonly poolSize: number; readonly embeddedDir: string };
+  readonly redis: { readonly url: string; readonly prefix: string };
+  readonly s3: {
+    readonly endpoint?: string;
+    readonly region: string;
+    readonly bucket: string;
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly forcePathStyle: boolean;
+    readonly embedded: boolean;
+    readonly embeddedDir: string;
+    readonly embeddedPort: number;
+    readonly presignTtlSec: number;
+  };
+  readonly adminToken?: string;
+  readonly upload: { readonly maxBytes: number };
+  readonly media: {
+    readonly minDurationSec: number;
+    readonly maxDurationSec: number;
+    readonly loudnessTargetLufs: number;
+    readonly truePeakMaxDbtp: number;
+    readonly mp3BitrateKbps: number;
+    readonly opusBitrateKbps: number;
+    readonly silenceThresholdDb: number;
+    readonly silenceTrimMinSec: number;
+    readonly silenceKeepSec: number;
+    readonly ffmpegPath?: string;
+    readonly ffprobePath?: string;
+    readonly timeoutSec: number;
+  };
+  readonly jobs: {
+    readonly transcodeConcurrency: number;
+    readonly attempts: number;
+    readonly backoffMs: number;
+    readonly lockMs: number;
+    readonly stalledIntervalMs: number;
+    readonly maxStalled: number;
+    readonly reconcileCron: string;
+    readonly reconcileGraceSec: number;
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Parses the environment; throws ConfigError naming every bad setting. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<string, string>> = {}): Config {
+  const source: Record<string, string | undefined> = { ...env, ...overrides };
+  // Empty strings mean "not set", as in most .env files.
+  for (const [k, v] of Object.entries(source)) if (v === '') delete source[k];
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const key = String(i.path[0] ?? '?');
+      const got = source[key];
+      return `${key}: ${i.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  if (e.EPISODE_MIN_DURATION_SEC >= e.EPISODE_MAX_DURATION_SEC) {
+    throw new ConfigError('Invalid configuration:\n  EPISODE_MIN_DURATION_SEC: must be below EPISODE_MAX_DURATION_SEC');
+  }
+  const dataDir = path.resolve(e.DATA_DIR);
+  return deepFreeze<Config>({
+    role: e.ROLE,
+    http: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL?.replace(/\/$/, '') },
+    dataDir,
+    tmpDir: path.resolve(e.TMP_DIR),
+    logLevel: e.LOG_LEVEL,
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, embeddedDir: path.join(dataDir, 'pglite') },
+    redis: { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX },
+    s3: {
+      endpoint: e.S3_ENDPOINT,
+      region: e.S3_REGION,
+      bucket: e.S3_BUCKET,
+      accessKeyId: e.S3_ACCESS_KEY_ID,
+      secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+      forcePathStyle: e.S3_FORCE_PATH_STYLE,
+      embedded: e.S3_ENDPOINT === undefined,
+      embeddedDir: path.join(dataDir, 's3'),
+      embeddedPort: e.EMBEDDED_S3_PORT,
+      presignTtlSec: e.PRESIGN_TTL_SEC,
+    },
+    adminToken: e.ADMIN_TOKEN,
+    upload: { maxBytes: e.UPLOAD_MAX_BYTES },
+    media: {
+      minDurationSec: e.EPISODE_MIN_DURATION_SEC,
+      maxDurationSec: e.EPISODE_MAX_DURATION_SEC,
+      loudnessTargetLufs: e.LOUDNESS_TARGET_LUFS,
+      truePeakMaxDbtp: e.TRUE_PEAK_MAX_DBTP,
+      mp3BitrateKbps: e.MP3_BITRATE_KBPS,
+      opusBitrateKbps: e.OPUS_BITRATE_KBPS,
+      silenceThresholdDb: e.SILENCE_THRESHOLD_DB,
+      silenceTrimMinSec: e.SILENCE_TRIM_MIN_SEC,
+      silenceKeepSec: e.SILENCE_KEEP_SEC,
+      ffmpegPath: e.FFMPEG_PATH,
+      ffprobePath: e.FFPROBE_PATH,
+      timeoutSec: e.FFMPEG_TIMEOUT_SEC,
+    },
+    jobs: {
+      transcodeConcurrency: e.TRANSCODE_CONCURRENCY,
+      attempts: e.JOB_ATTEMPTS,
+      backoffMs: e.JOB_BACKOFF_MS,
+      lockMs: e.JOB_LOCK_MS,
+      stalledIntervalMs: e.JOB_STALLED_INTERVAL_MS,
+      maxStalled: e.JOB_MAX_STALLED,
+      reconcileCron: e.RECONCILE_CRON,
+      reconcileGraceSec: e.RECONCILE_GRACE_SEC,
+    },
+  });
+}

@@ -1,0 +1,99 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Config } from '../../../config/index.js';
+import type { ObjectStore } from '../../storage/object-store.js';
+import { toEpisodeView, type EpisodeService } from '../../services/episode-service.js';
+import { principalOf, requireRole } from '../auth.js';
+import { notFound } from '../errors.js';
+import { receiveUpload } from '../upload/multipart-upload.js';
+import { sendObject } from '../send-object.js';
+
+const metaSchema = z.object({
+  title: z.string({ error: 'title is required' }).trim().min(1, 'title is required').max(300, 'title: at most 300 characters'),
+  series: z.string().trim().max(120, 'series: at most 120 characters').optional().transform((s) => s || null),
+  language: z
+    .string()
+    .trim()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'language must be a language tag such as vi, en, hmn, tay')
+    .default('vi'),
+  description: z.string().trim().max(5000, 'description: at most 5000 characters').optional().transform((s) => s || null),
+});
+
+const listSchema = z.object({
+  status: z.enum(['processing', 'ready', 'failed']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+const idSchema = z.uuid({ error: 'id must be a UUID' });
+
+export function episodesRouter(deps: { config: Config; episodes: EpisodeService; store: ObjectStore }): Router {
+  const r = Router();
+  const { episodes } = deps;
+
+  r.post('/', requireRole('admin', 'editor'), async (req: Request, res: Response) => {
+    const principal = principalOf(req);
+    const episodeId = episodes.newEpisodeId();
+    const sink = {
+      store: (body: Parameters<EpisodeService['storeOriginal']>[1], o: Parameters<EpisodeService['storeOriginal']>[2]) =>
+        episodes.storeOriginal(episodeId, body, o),
+      discard: () => episodes.discardOriginal(episodeId),
+    };
+    let upload;
+    try {
+      upload = await receiveUpload(req, sink, deps.config.upload.maxBytes);
+    } catch (err) {
+      // Refused before the body was read to the end: close the connection rather than read gigabytes more.
+      if (!req.complete) res.setHeader('Connection', 'close');
+      throw err;
+    }
+    const meta = metaSchema.safeParse(upload.fields);
+    if (!meta.success) {
+      await episodes.discardOriginal(episodeId);
+      throw meta.error;
+    }
+    const row = await episodes.create(
+      episodeId,
+      meta.data,
+      upload.stored,
+      { filename: upload.filename, contentType: upload.contentType, createdBy: principal.userId, stationId: principal.stationId },
+      req.log,
+    );
+    res.status(202).location(`/api/v1/episodes/${row.id}`).json(toEpisodeView(row, []));
+  });
+
+  r.get('/', requireRole('admin', 'editor', 'viewer'), async (req, res) => {
+    const q = listSchema.parse(req.query);
+    const { items, total } = await episodes.list(q);
+    const renditions = await episodes.renditionsFor(items.map((e) => e.id));
+    res.json({ items: items.map((e) => toEpisodeView(e, renditions.get(e.id) ?? [])), total, limit: q.limit, offset: q.offset });
+  });
+
+  r.get('/:id', requireRole('admin', 'editor', 'viewer'), async (req, res) => {
+    const id = idSchema.parse(req.params.id);
+    const e = await episodes.get(id);
+    if (!e) throw notFound('episode');
+    res.json(toEpisodeView(e, await episodes.renditions(id)));
+  });
+
+  r.get('/:id/renditions/:name', requireRole('admin', 'editor', 'viewer'), async (req, res) => {
+    const id = idSchema.parse(req.params.id);
+    const name = z.enum(['mp3', 'opus'], { error: 'rendition must be mp3 or opus' }).parse(req.params.name);
+    const rendition = (await episodes.renditions(id)).find((x) => x.name === name);
+    if (!rendition) throw notFound('rendition');
+    if (deps.store.signsLinks) {
+      res.redirect(302, await deps.store.presignGet(rendition.objectKey, deps.config.s3.presignTtlSec, `${id}.${name}`));
+      return;
+    }
+    await sendObject(req, res, deps.store, {
+      key: rendition.objectKey,
+      sizeBytes: rendition.sizeBytes,
+      mimeType: rendition.mimeType,
+      etag: rendition.sha256,
+      filename: `${id}.${name === 'mp3' ? 'mp3' : 'opus'}`,
+    });
+  });
+
+  return r;
+}
+

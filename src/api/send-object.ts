@@ -1,0 +1,56 @@
+import type { Request, Response } from 'express';
+import { pipeline } from 'node:stream/promises';
+import type { ObjectStore } from '../storage/object-store.js';
+import { HttpError } from './errors.js';
+
+export interface ServedObject {
+  key: string;
+  sizeBytes: number;
+  mimeType: string;
+  etag: string;
+  filename: string;
+}
+
+/**
+ * Serves a stored object with HTTP Range support (one range; 206/416), for stations resuming broken downloads.
+ * Returns the byte range that was sent so callers can account for it.
+ */
+export async function sendObject(req: Request, res: Response, store: ObjectStore, obj: ServedObject): Promise<{ start: number; end: number } | null> {
+  const etag = `"${obj.etag}"`;
+  res.setHeader('Accept-Ranges', 'bytes');
+  res.setHeader('ETag', etag);
+  res.setHeader('Content-Type', obj.mimeType);
+  res.setHeader('Content-Disposition', `attachment; filename="${obj.filename}"`);
+  res.setHeader('Cache-Control', 'private, max-age=86400, immutable');
+
+  if (req.headers['if-none-match'] === etag) {
+    res.status(304).end();
+    return null;
+  }
+  let start = 0;
+  let end = obj.sizeBytes - 1;
+  const rangeHeader = req.headers.range;
+  // If-Range with a different validator means the client's partial copy is stale: send the whole file.
+  const ifRange = req.headers['if-range'];
+  if (rangeHeader && (!ifRange || ifRange === etag)) {
+    const ranges = req.range(obj.sizeBytes, { combine: true });
+    if (ranges === -1) {
+      res.setHeader('Content-Range', `bytes */${obj.sizeBytes}`);
+      throw new HttpError(416, 'RANGE_NOT_SATISFIABLE', `Range ${rangeHeader} is outside the file (${obj.sizeBytes} bytes)`, 'Khoảng byte yêu cầu không hợp lệ');
+    }
+    if (ranges !== -2 && ranges !== undefined && ranges.length === 1) {
+      start = ranges[0]!.start;
+      end = ranges[0]!.end;
+      res.status(206);
+      res.setHeader('Content-Range', `bytes ${start}-${end}/${obj.sizeBytes}`);
+    }
+  }
+  res.setHeader('Content-Length', String(end - start + 1));
+  if (req.method === 'HEAD' || obj.sizeBytes === 0) {
+    res.end();
+    return { start, end };
+  }
+  const body = await store.getStream(obj.key, start === 0 && end === obj.sizeBytes - 1 ? undefined : { start, end });
+  await pipeline(body, res);
+  return { start, end };
+}

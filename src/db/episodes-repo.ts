@@ -1,0 +1,205 @@
+import type { Queryable } from './database.js';
+
+export type EpisodeStatus = 'processing' | 'ready' | 'failed';
+
+export interface NewEpisode {
+  id: string;
+  title: string;
+  series: string | null;
+  language: string;
+  description: string | null;
+  originalKey: string;
+  originalFilename: string | null;
+  originalContentType: string | null;
+  originalSizeBytes: number;
+  originalSha256: string;
+  createdBy: string | null;
+  stationId: string | null;
+}
+
+export interface RenditionRow {
+  name: 'mp3' | 'opus';
+  objectKey: string;
+  format: string;
+  codec: string;
+  mimeType: string;
+  bitrateKbps: number;
+  channels: number;
+  sampleRate: number;
+  durationSec: number;
+  sizeBytes: number;
+  sha256: string;
+  integratedLufs: number;
+  truePeakDbtp: number;
+}
+
+export interface EpisodeRow extends NewEpisode {
+  status: EpisodeStatus;
+  progress: number;
+  errorCode: string | null;
+  errorMessage: string | null;
+  durationSec: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+  readyAt: Date | null;
+}
+
+const EPISODE_COLUMNS = `id, title, series, language, description, status, progress, error_code, error_message, duration_sec,
+  original_key, original_filename, original_content_type, original_size_bytes, original_sha256, created_by, station_id,
+  created_at, updated_at, ready_at`;
+
+type Raw = Record<string, unknown>;
+
+const toEpisode = (r: Raw): EpisodeRow => ({
+  id: r.id as string,
+  title: r.title as string,
+  series: (r.series as string | null) ?? null,
+  language: r.language as string,
+  description: (r.description as string | null) ?? null,
+  status: r.status as EpisodeStatus,
+  progress: Number(r.progress),
+  errorCode: (r.error_code as string | null) ?? null,
+  errorMessage: (r.error_message as string | null) ?? null,
+  durationSec: r.duration_sec === null ? null : Number(r.duration_sec),
+  originalKey: r.original_key as string,
+  originalFilename: (r.original_filename as string | null) ?? null,
+  originalContentType: (r.original_content_type as string | null) ?? null,
+  originalSizeBytes: Number(r.original_size_bytes),
+  originalSha256: r.original_sha256 as string,
+  createdBy: (r.created_by as string | null) ?? null,
+  stationId: (r.station_id as string | null) ?? null,
+  createdAt: new Date(r.created_at as string),
+  updatedAt: new Date(r.updated_at as string),
+  readyAt: r.ready_at ? new Date(r.ready_at as string) : null,
+});
+
+const toRendition = (r: Raw): RenditionRow => ({
+  name: r.name as 'mp3' | 'opus',
+  objectKey: r.object_key as string,
+  format: r.format as string,
+  codec: r.codec as string,
+  mimeType: r.mime_type as string,
+  bitrateKbps: Number(r.bitrate_kbps),
+  channels: Number(r.channels),
+  sampleRate: Number(r.sample_rate),
+  durationSec: Number(r.duration_sec),
+  sizeBytes: Number(r.size_bytes),
+  sha256: r.sha256 as string,
+  integratedLufs: Number(r.integrated_lufs),
+  truePeakDbtp: Number(r.true_peak_dbtp),
+});
+
+export function episodesRepo(db: Queryable) {
+  return {
+    async insert(e: NewEpisode): Promise<EpisodeRow> {
+      const r = await db.query<Raw>(
+        `INSERT INTO episodes (id, title, series, language, description, status, original_key, original_filename,
+           original_content_type, original_size_bytes, original_sha256, created_by, station_id)
+         VALUES ($1, $2, $3, $4, $5, 'processing', $6, $7, $8, $9, $10, $11, $12)
+         RETURNING ${EPISODE_COLUMNS}`,
+        [e.id, e.title, e.series, e.language, e.description, e.originalKey, e.originalFilename, e.originalContentType,
+          e.originalSizeBytes, e.originalSha256, e.createdBy, e.stationId],
+      );
+      return toEpisode(r.rows[0]!);
+    },
+
+    async get(id: string): Promise<EpisodeRow | null> {
+      const r = await db.query<Raw>(`SELECT ${EPISODE_COLUMNS} FROM episodes WHERE id = $1`, [id]);
+      return r.rows[0] ? toEpisode(r.rows[0]) : null;
+    },
+
+    async list(opts: { status?: EpisodeStatus; limit: number; offset: number }): Promise<{ items: EpisodeRow[]; total: number }> {
+      const where = opts.status ? 'WHERE status = $3' : '';
+      const params: unknown[] = [opts.limit, opts.offset];
+      if (opts.status) params.push(opts.status);
+      const rows = await db.query<Raw>(
+        `SELECT ${EPISODE_COLUMNS}, count(*) OVER () AS total FROM episodes ${where}
+         ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2`,
+        params,
+      );
+      const total = rows.rows[0] ? Number(rows.rows[0].total) : opts.status ? await countWhere(db, opts.status) : await countWhere(db);
+      return { items: rows.rows.map(toEpisode), total };
+    },
+
+    async renditions(episodeId: string): Promise<RenditionRow[]> {
+      const r = await db.query<Raw>('SELECT * FROM renditions WHERE episode_id = $1 ORDER BY name', [episodeId]);
+      return r.rows.map(toRendition);
+    },
+
+    async renditionsFor(episodeIds: string[]): Promise<Map<string, RenditionRow[]>> {
+      const out = new Map<string, RenditionRow[]>();
+      if (episodeIds.length === 0) return out;
+      const r = await db.query<Raw>('SELECT * FROM renditions WHERE episode_id = ANY($1::uuid[]) ORDER BY name', [episodeIds]);
+      for (const row of r.rows) {
+        const id = row.episode_id as string;
+        out.set(id, [...(out.get(id) ?? []), toRendition(row)]);
+      }
+      return out;
+    },
+
+    async setProgress(id: string, progress: number): Promise<void> {
+      await db.query(`UPDATE episodes SET progress = $2, updated_at = now() WHERE id = $1 AND status = 'processing'`, [id, progress]);
+    },
+
+    /** Back to processing for another run (a re-queue); a ready episode stays ready. */
+    async resetForRetry(id: string): Promise<boolean> {
+      const r = await db.query(
+        `UPDATE episodes SET status = 'processing', progress = 0, error_code = NULL, error_message = NULL, updated_at = now()
+         WHERE id = $1 AND status <> 'ready'`,
+        [id],
+      );
+      return r.rowCount > 0;
+    },
+
+    async markFailed(id: string, code: string, message: string): Promise<void> {
+      await db.query(
+        `UPDATE episodes SET status = 'failed', error_code = $2, error_message = $3, updated_at = now()
+         WHERE id = $1 AND status = 'processing'`,
+        [id, code, message],
+      );
+    },
+
+    /** Episodes that should have a live job: processing and untouched for graceSec. */
+    async processingSince(graceSec: number, limit = 500): Promise<string[]> {
+      const r = await db.query<{ id: string }>(
+        `SELECT id FROM episodes WHERE status = 'processing' AND updated_at < now() - make_interval(secs => $1)
+         ORDER BY created_at LIMIT $2`,
+        [graceSec, limit],
+      );
+      return r.rows.map((x) => x.id);
+    },
+  };
+}
+
+/** Writes the renditions and flips the episode to ready in one transaction. */
+export async function completeEpisode(tx: Queryable, id: string, durationSec: number, renditions: RenditionRow[]): Promise<void> {
+  for (const x of renditions) {
+    await tx.query(
+      `INSERT INTO renditions (episode_id, name, object_key, format, codec, mime_type, bitrate_kbps, channels, sample_rate,
+         duration_sec, size_bytes, sha256, integrated_lufs, true_peak_dbtp)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       ON CONFLICT (episode_id, name) DO UPDATE SET object_key = EXCLUDED.object_key, format = EXCLUDED.format,
+         codec = EXCLUDED.codec, mime_type = EXCLUDED.mime_type, bitrate_kbps = EXCLUDED.bitrate_kbps,
+         channels = EXCLUDED.channels, sample_rate = EXCLUDED.sample_rate, duration_sec = EXCLUDED.duration_sec,
+         size_bytes = EXCLUDED.size_bytes, sha256 = EXCLUDED.sha256, integrated_lufs = EXCLUDED.integrated_lufs,
+         true_peak_dbtp = EXCLUDED.true_peak_dbtp`,
+      [id, x.name, x.objectKey, x.format, x.codec, x.mimeType, x.bitrateKbps, x.channels, x.sampleRate, x.durationSec,
+        x.sizeBytes, x.sha256, x.integratedLufs, x.truePeakDbtp],
+    );
+  }
+  await tx.query(
+    `UPDATE episodes SET status = 'ready', progress = 100, error_code = NULL, error_message = NULL, duration_sec = $2,
+       ready_at = now(), updated_at = now() WHERE id = $1`,
+    [id, durationSec],
+  );
+}
+
+async function countWhere(db: Queryable, status?: EpisodeStatus): Promise<number> {
+  const r = await db.query<{ n: number }>(
+    status ? 'SELECT count(*)::int AS n FROM episodes WHERE status = $1' : 'SELECT count(*)::int AS n FROM episodes',
+    status ? [status] : [],
+  );
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+export type EpisodesRepo = ReturnType<typeof episodesRepo>;

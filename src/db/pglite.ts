@@ -1,0 +1,30 @@
+import fs from 'node:fs';
+import { PGlite, types } from '@electric-sql/pglite';
+import type { Database, Queryable, QueryResult } from './database.js';
+
+const parsers = { [types.INT8]: (v: string) => Number(v) };
+
+/** PGlite keeps data under dir (or in memory when dir is undefined). It serialises queries on one connection. */
+export async function createPgliteDatabase(dir: string | undefined): Promise<Database> {
+  if (dir) fs.mkdirSync(dir, { recursive: true });
+  const db = await PGlite.create(dir, { parsers });
+
+  const wrap = (c: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
+    async query<R>(text: string, params?: unknown[]): Promise<QueryResult<R>> {
+      const r = await c.query<R>(text, params);
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    },
+    async exec(sql: string) {
+      await c.exec(sql);
+    },
+  });
+
+  return {
+    kind: 'pglite',
+    ...wrap(db),
+    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    async close() {
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import type { Interval } from '../domain/audio/trim.js';
+
+export interface LoudnessSummary {
+  integratedLufs: number;
+  truePeakDbtp: number;
+}
+
+const num = (s: string) => (s === '-inf' ? Number.NEGATIVE_INFINITY : s === 'inf' ? Number.POSITIVE_INFINITY : Number(s));
+
+/** Reads the "Summary" block ebur128 prints at the end (the last "I:" and "Peak:" lines). */
+export function parseEbur128Summary(lines: string[]): LoudnessSummary | null {
+  let integrated: number | undefined;
+  let peak: number | undefined;
+  for (const line of lines) {
+    const i = /^\s+I:\s+(-?[\d.]+|-?inf) LUFS\s*$/.exec(line);
+    if (i) integrated = num(i[1]!);
+    const p = /^\s+Peak:\s+(-?[\d.]+|-?inf) dBFS\s*$/.exec(line);
+    if (p) peak = num(p[1]!);
+  }
+  if (integrated === undefined || peak === undefined) return null;
+  return { integratedLufs: integrated, truePeakDbtp: peak };
+}
+
+export const isEbur128SummaryLine = (line: string) => /^\s+(I|Peak):\s/.test(line);
+export const isSilenceLine = (line: string) => line.includes('silence_start:') || line.includes('silence_end:');
+
+/** Pairs silencedetect's start/end lines; a silence still open at the end runs to durationSec. */
+export function parseSilences(lines: string[], durationSec: number): Interval[] {
+  const out: Interval[] = [];
+  let open: number | null = null;
+  for (const line of lines) {
+    const s = /silence_start:\s*(-?[\d.]+)/.exec(line);
+    if (s) open = Math.max(0, Number(s[1]));
+    const e = /silence_end:\s*(-?[\d.]+)/.exec(line);
+    if (e && open !== null) {
+      out.push({ start: open, end: Number(e[1]) });
+      open = null;
+    }
+  }
+  if (open !== null && open < durationSec) out.push({ start: open, end: durationSec });
+  return out;
+}
+
+/** "HH:MM:SS.cc" (ffmpeg's time= in its stats line) to seconds. */
+export function timemarkToSeconds(mark: string): number | null {
+  const m = /^(-?)(\d+):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(mark.trim());
+  if (!m) return null;
+  const sec = Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]);
+  return m[1] ? -sec : sec;
+}

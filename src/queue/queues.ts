@@ -1,0 +1,83 @@
+import { Queue, Worker, type Job, type Processor } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Config } from '../../config/index.js';
+import { jobIdFor, jobOptions, JOB_NAMES, type JobName, type JobPayloads } from './jobs.js';
+
+export type TypedJob<N extends JobName> = Job<JobPayloads[N], unknown, N>;
+
+export interface JobQueues {
+  add<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void>;
+  /** The job's state, or null if BullMQ no longer holds it (never added, removed, or Redis was flushed). */
+  state<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<string | null>;
+  /** Removes a finished (completed/failed) job so the same id can run again. */
+  clearFinished<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function redisOptions(url: string, forWorker: boolean): RedisOptions {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    username: u.username || undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+    // Workers block on Redis and must wait out an outage; producers (the API) must fail fast instead of
+    // queueing commands in memory, so an upload can answer while Redis is down.
+    maxRetriesPerRequest: forWorker ? null : 1,
+    enableOfflineQueue: forWorker,
+    retryStrategy: (times) => Math.min(times * 200, 5000),
+  };
+}
+
+export function createJobQueues(config: Config): JobQueues {
+  const connection = new Redis(redisOptions(config.redis.url, false));
+  // Errors surface through the failing calls; without a listener ioredis would crash the process.
+  connection.on('error', () => undefined);
+  const queues = new Map<JobName, Queue>(
+    JOB_NAMES.map((name) => [name, new Queue(name, { connection, prefix: config.redis.prefix })]),
+  );
+  const queue = (name: JobName) => queues.get(name)!;
+  return {
+    async add(name, payload) {
+      await queue(name).add(name, payload, { ...jobOptions(name, config.jobs), jobId: jobIdFor(name, payload) });
+    },
+    async state(name, payload) {
+      const job = await queue(name).getJob(jobIdFor(name, payload));
+      return job ? await job.getState() : null;
+    },
+    async clearFinished(name, payload) {
+      const job = await queue(name).getJob(jobIdFor(name, payload));
+      if (!job) return;
+      const state = await job.getState();
+      if (state === 'completed' || state === 'failed') await job.remove();
+    },
+    async ping() {
+      await connection.ping();
+    },
+    async close() {
+      await Promise.all([...queues.values()].map((q) => q.close()));
+      connection.disconnect();
+    },
+  };
+}
+
+export function createWorker<N extends JobName>(
+  config: Config,
+  name: N,
+  processor: Processor<JobPayloads[N], unknown, N>,
+  concurrency: number,
+): Worker<JobPayloads[N], unknown, N> {
+  const connection = new Redis(redisOptions(config.redis.url, true));
+  connection.on('error', () => undefined);
+  return new Worker<JobPayloads[N], unknown, N>(name, processor, {
+    connection,
+    prefix: config.redis.prefix,
+    concurrency,
+    lockDuration: config.jobs.lockMs,
+    stalledInterval: config.jobs.stalledIntervalMs,
+    maxStalledCount: config.jobs.maxStalled,
+  });
+}

@@ -1,0 +1,137 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import cron from 'node-cron';
+import type { Config, Role } from '../config/index.js';
+import { createApp } from './api/app.js';
+import type { Database } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import { createPgliteDatabase } from './db/pglite.js';
+import { createPostgresDatabase } from './db/postgres.js';
+import { usersRepo } from './db/users-repo.js';
+import { createLogger, type Logger } from './logger.js';
+import { resolveMediaBinaries } from './media/binaries.js';
+import { createMediaRunner } from './media/runner.js';
+import { createJobQueues, createWorker, type JobQueues } from './queue/queues.js';
+import { episodeService } from './services/episode-service.js';
+import { reconcileEpisodes } from './services/reconciler.js';
+import { startEmbeddedS3, type EmbeddedS3 } from './storage/embedded-s3.js';
+import { createObjectStore, type ObjectStore } from './storage/object-store.js';
+import { createS3Client } from './storage/s3-client.js';
+import { transcodeFailureHook, transcodeHandler } from '../workers/transcode.js';
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  store: ObjectStore;
+  queues: JobQueues;
+  /** Base URL of the HTTP API when this process serves it. */
+  url?: string;
+  reconcile(): Promise<number>;
+  close(): Promise<void>;
+}
+
+const runs = (config: Config, role: Exclude<Role, 'all'>) => config.role === 'all' || config.role === role;
+
+export async function openDatabase(config: Config): Promise<Database> {
+  const db = config.database.url
+    ? createPostgresDatabase(config.database.url, config.database.poolSize)
+    : await createPgliteDatabase(config.database.embeddedDir);
+  await migrate(db);
+  return db;
+}
+
+/**
+ * The composition root: opens the adapters once and starts the roles this process runs
+ * (API, workers, scheduler — all three by default).
+ */
+export async function startRuntime(config: Config, logger = createLogger(config)): Promise<Runtime> {
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch((err: unknown) => logger.warn({ err }, 'error while closing'));
+  };
+  try {
+    if (!config.database.url && config.role !== 'all') {
+      throw new Error(`ROLE=${config.role} needs DATABASE_URL: the embedded database lives inside one process`);
+    }
+    const db = await openDatabase(config);
+    closers.push(() => db.close());
+
+    let embedded: EmbeddedS3 | undefined;
+    if (config.s3.embedded) {
+      embedded = await startEmbeddedS3({ directory: config.s3.embeddedDir, port: config.s3.embeddedPort, bucket: config.s3.bucket });
+      closers.push(() => embedded!.close());
+      logger.info({ endpoint: embedded.endpoint }, 'embedded S3-compatible storage started');
+    }
+    const s3 = createS3Client(config.s3, embedded?.endpoint ?? config.s3.endpoint);
+    closers.push(async () => s3.destroy());
+    const store = createObjectStore(s3, config.s3.bucket, !config.s3.embedded);
+    await store.ensureBucket();
+
+    const queues = createJobQueues(config);
+    closers.push(() => queues.close());
+    const reconcile = () => reconcileEpisodes({ db, queues, logger }, config.jobs.reconcileGraceSec);
+
+    const runtime: Runtime = { config, logger, db, store, queues, reconcile, close };
+
+    if (runs(config, 'worker')) {
+      const runner = createMediaRunner(resolveMediaBinaries(config.media));
+      logger.info(runner.binaries, 'media binaries');
+      const deps = { config, db, store, runner };
+      const worker = createWorker(config, 'transcode', transcodeHandler(deps, logger), config.jobs.transcodeConcurrency);
+      worker.on('failed', (job, err) => void transcodeFailureHook(deps, logger, config.jobs.attempts)(job, err));
+      worker.on('error', (err) => logger.warn({ err }, 'transcode worker error'));
+      closers.push(() => worker.close());
+    }
+
+    if (runs(config, 'scheduler')) {
+      const tick = async () => {
+        try {
+          await reconcile();
+        } catch (err) {
+          logger.warn({ err }, 'reconcile failed; will try again at the next tick');
+        }
+      };
+      void tick();
+      const task = cron.schedule(config.jobs.reconcileCron, tick, { name: 'reconcile-episodes', noOverlap: true });
+      closers.push(async () => task.destroy());
+    }
+
+    if (runs(config, 'api')) {
+      const users = usersRepo(db);
+      const app = createApp({
+        config,
+        logger,
+        store,
+        episodes: episodeService({ db, store, queues, logger }),
+        auth: { adminToken: config.adminToken, ownerOfToken: (h) => users.ownerOfToken(h) },
+        readiness: [
+          { name: 'database', check: async () => void (await db.query('SELECT 1')) },
+          { name: 'redis', check: () => queues.ping() },
+          { name: 'storage', check: () => store.ping() },
+        ],
+      });
+      const server: Server = await new Promise((resolve, reject) => {
+        const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+        s.once('error', reject);
+      });
+      // Uploads over slow links can take long; only an idle connection is cut.
+      server.requestTimeout = 0;
+      server.headersTimeout = 60_000;
+      closers.push(
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      );
+      const { port } = server.address() as AddressInfo;
+      runtime.url = `http://127.0.0.1:${port}`;
+      logger.info({ url: runtime.url }, 'API listening');
+    }
+    return runtime;
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

@@ -1,0 +1,148 @@
+import crypto from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Database } from '../db/database.js';
+import { episodesRepo, type EpisodeRow, type EpisodeStatus, type RenditionRow } from '../db/episodes-repo.js';
+import { REJECTION_RULES } from '../domain/audio/rejection.js';
+import type { JobQueues } from '../queue/queues.js';
+import { objectKeys } from '../storage/keys.js';
+import type { ObjectStore, StoredObject } from '../storage/object-store.js';
+import type { Logger } from '../logger.js';
+
+export interface EpisodeMeta {
+  title: string;
+  series: string | null;
+  language: string;
+  description: string | null;
+}
+
+export interface EpisodeServiceDeps {
+  db: Database;
+  store: ObjectStore;
+  queues: JobQueues;
+  logger: Logger;
+}
+
+/**
+ * Ingest in the order that loses nothing: the original goes durably into storage, then the row is written, then the
+ * job is queued. If the row cannot be written the object is removed; if the queue is down the reconciler queues later.
+ */
+export function episodeService(deps: EpisodeServiceDeps) {
+  const repo = episodesRepo(deps.db);
+  return {
+    newEpisodeId: () => crypto.randomUUID(),
+
+    storeOriginal(episodeId: string, body: Readable, opts: { contentType?: string; maxBytes: number; signal: AbortSignal }): Promise<StoredObject> {
+      return deps.store.putStream(objectKeys.original(episodeId), body, opts);
+    },
+
+    async discardOriginal(episodeId: string): Promise<void> {
+      await deps.store.delete(objectKeys.original(episodeId));
+    },
+
+    async create(
+      episodeId: string,
+      meta: EpisodeMeta,
+      stored: StoredObject,
+      origin: { filename: string | null; contentType: string | null; createdBy: string | null; stationId: string | null },
+      log: Logger,
+    ): Promise<EpisodeRow> {
+      let row: EpisodeRow;
+      try {
+        row = await repo.insert({
+          id: episodeId,
+          ...meta,
+          originalKey: stored.key,
+          originalFilename: origin.filename,
+          originalContentType: origin.contentType,
+          originalSizeBytes: stored.sizeBytes,
+          originalSha256: stored.sha256,
+          createdBy: origin.createdBy,
+          stationId: origin.stationId,
+        });
+      } catch (err) {
+        await deps.store.delete(stored.key).catch((e: unknown) => log.error({ err: e, key: stored.key }, 'could not remove original'));
+        throw err;
+      }
+      try {
+        await deps.queues.add('transcode', { episodeId });
+      } catch (err) {
+        log.warn({ err, episodeId }, 'queue unavailable: the reconciler will queue this episode');
+      }
+      return row;
+    },
+
+    get: (id: string) => repo.get(id),
+    list: (opts: { status?: EpisodeStatus; limit: number; offset: number }) => repo.list(opts),
+    renditions: (id: string) => repo.renditions(id),
+    renditionsFor: (ids: string[]) => repo.renditionsFor(ids),
+  };
+}
+
+export type EpisodeService = ReturnType<typeof episodeService>;
+
+export interface EpisodeView {
+  id: string;
+  title: string;
+  series: string | null;
+  language: string;
+  description: string | null;
+  status: EpisodeStatus;
+  progress: number;
+  error: { code: string; message: string; messageEn: string } | null;
+  durationSec: number | null;
+  original: { filename: string | null; contentType: string | null; sizeBytes: number; sha256: string };
+  renditions: RenditionView[];
+  createdAt: string;
+  updatedAt: string;
+  readyAt: string | null;
+}
+
+export interface RenditionView {
+  name: string;
+  format: string;
+  codec: string;
+  mimeType: string;
+  bitrateKbps: number;
+  channels: number;
+  sampleRate: number;
+  durationSec: number;
+  sizeBytes: number;
+  sha256: string;
+  loudness: { integratedLufs: number; truePeakDbtp: number };
+  url: string;
+}
+
+const englishFor = (code: string, fallback: string) =>
+  code in REJECTION_RULES ? REJECTION_RULES[code as keyof typeof REJECTION_RULES].en : fallback;
+
+export function toEpisodeView(e: EpisodeRow, renditions: RenditionRow[]): EpisodeView {
+  return {
+    id: e.id,
+    title: e.title,
+    series: e.series,
+    language: e.language,
+    description: e.description,
+    status: e.status,
+    progress: e.progress,
+    error: e.errorCode ? { code: e.errorCode, message: e.errorMessage ?? '', messageEn: englishFor(e.errorCode, e.errorMessage ?? '') } : null,
+    durationSec: e.durationSec,
+    original: { filename: e.originalFilename, contentType: e.originalContentType, sizeBytes: e.originalSizeBytes, sha256: e.originalSha256 },
+    renditions: renditions.map((r) => ({
+      name: r.name,
+      format: r.format,
+      codec: r.codec,
+      mimeType: r.mimeType,
+      bitrateKbps: r.bitrateKbps,
+      channels: r.channels,
+      sampleRate: r.sampleRate,
+      durationSec: r.durationSec,
+      sizeBytes: r.sizeBytes,
+      sha256: r.sha256,
+      loudness: { integratedLufs: r.integratedLufs, truePeakDbtp: r.truePeakDbtp },
+      url: `/api/v1/episodes/${e.id}/renditions/${r.name}`,
+    })),
+    createdAt: e.createdAt.toISOString(),
+    updatedAt: e.updatedAt.toISOString(),
+    readyAt: e.readyAt?.toISOString() ?? null,
+  };
+}

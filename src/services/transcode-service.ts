@@ -1,0 +1,71 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from '../../config/index.js';
+import type { Database } from '../db/database.js';
+import { completeEpisode, episodesRepo, type RenditionRow } from '../db/episodes-repo.js';
+import type { Logger } from '../logger.js';
+import { runAudioPipeline, type PipelineSettings } from '../media/pipeline.js';
+import type { MediaRunner } from '../media/runner.js';
+import { objectKeys } from '../storage/keys.js';
+import type { ObjectStore } from '../storage/object-store.js';
+
+export interface TranscodeDeps {
+  config: Config;
+  db: Database;
+  store: ObjectStore;
+  runner: MediaRunner;
+}
+
+export function pipelineSettings(config: Config): PipelineSettings {
+  const m = config.media;
+  return {
+    target: { integratedLufs: m.loudnessTargetLufs, truePeakDbtp: m.truePeakMaxDbtp },
+    silence: { thresholdDb: m.silenceThresholdDb, trimMinSec: m.silenceTrimMinSec, keepSec: m.silenceKeepSec },
+    limits: { minDurationSec: m.minDurationSec, maxDurationSec: m.maxDurationSec },
+    renditions: [
+      { name: 'mp3', bitrateKbps: m.mp3BitrateKbps },
+      { name: 'opus', bitrateKbps: m.opusBitrateKbps },
+    ],
+    timeoutSec: m.timeoutSec,
+  };
+}
+
+/**
+ * Downloads the original into a temp directory of its own, runs the pipeline, uploads the renditions to their
+ * deterministic keys and records them. Safe to repeat: a ready episode is left alone, a re-run overwrites.
+ * Throws RejectedInput for files that can never succeed, anything else for the job layer to retry.
+ */
+export async function transcodeEpisode(
+  deps: TranscodeDeps,
+  episodeId: string,
+  log: Logger,
+  onProgress: (fraction: number) => void,
+): Promise<'ready' | 'skipped'> {
+  const repo = episodesRepo(deps.db);
+  const episode = await repo.get(episodeId);
+  if (!episode || episode.status !== 'processing') {
+    log.info({ episodeId, status: episode?.status ?? 'missing' }, 'nothing to do');
+    return 'skipped';
+  }
+  await fs.mkdir(deps.config.tmpDir, { recursive: true });
+  const workDir = await fs.mkdtemp(path.join(deps.config.tmpDir, `loaxa-${episodeId}-`));
+  try {
+    const input = path.join(workDir, 'original');
+    const bytes = await deps.store.downloadTo(episode.originalKey, input);
+    log.info({ bytes }, 'original downloaded');
+    const result = await runAudioPipeline(deps.runner, input, workDir, pipelineSettings(deps.config), onProgress);
+    const rows: RenditionRow[] = [];
+    for (const r of result.renditions) {
+      const key = objectKeys.rendition(episodeId, r.name);
+      await deps.store.putFile(key, r.file, r.mimeType);
+      rows.push({ ...r, objectKey: key });
+    }
+    const durationSec = result.renditions[0]?.durationSec ?? result.sourceDurationSec;
+    await deps.db.transaction((tx) => completeEpisode(tx, episodeId, durationSec, rows));
+    log.info({ durationSec, gainDb: result.gainDb, trim: result.trim, renditions: rows.map((r) => r.name) }, 'episode ready');
+    return 'ready';
+  } finally {
+    // Local files go only now: after the upload and the database write, or after a failure.
+    await fs.rm(workDir, { recursive: true, force: true });
+  }
+}

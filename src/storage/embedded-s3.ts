@@ -1,0 +1,27 @@
+import fs from 'node:fs';
+import S3rver from 's3rver';
+
+export interface EmbeddedS3 {
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The embedded S3-compatible server for the one-machine default. It does not check signatures, which is why
+ * media downloads in embedded mode go through the authenticated API instead of presigned links.
+ */
+export async function startEmbeddedS3(opts: { directory: string; port: number; bucket: string }): Promise<EmbeddedS3> {
+  fs.mkdirSync(opts.directory, { recursive: true });
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: opts.port,
+    silent: true,
+    directory: opts.directory,
+    configureBuckets: [{ name: opts.bucket }],
+  });
+  const { port } = await server.run();
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { Meter } from './meter.js';
+
+export interface StoredObject {
+  key: string;
+  sizeBytes: number;
+  sha256: string;
+}
+
+export interface ByteRange {
+  start: number;
+  end: number; // inclusive
+}
+
+export interface ObjectStore {
+  readonly bucket: string;
+  /** True where presigned links are checked by the storage itself (not the embedded server). */
+  readonly signsLinks: boolean;
+  ensureBucket(): Promise<void>;
+  ping(): Promise<void>;
+  /** Streams body to key, hashing as it goes. Rejects (and leaves no object) if body errors or signal aborts. */
+  putStream(key: string, body: Readable, opts: { contentType?: string; maxBytes?: number; signal?: AbortSignal }): Promise<StoredObject>;
+  putFile(key: string, file: string, contentType: string): Promise<StoredObject>;
+  head(key: string): Promise<{ sizeBytes: number; contentType?: string } | null>;
+  getStream(key: string, range?: ByteRange): Promise<Readable>;
+  downloadTo(key: string, file: string): Promise<number>;
+  delete(key: string): Promise<void>;
+  presignGet(key: string, ttlSec: number, filename?: string): Promise<string>;
+}
+
+// 8 MiB parts, 4 in flight: ~32 MiB of buffers per upload whatever the file size.
+const PART_SIZE = 8 * 1024 * 1024;
+const QUEUE_SIZE = 4;
+
+export function createObjectStore(client: S3Client, bucket: string, signsLinks: boolean): ObjectStore {
+  const store: ObjectStore = {
+    bucket,
+    signsLinks,
+    async ensureBucket() {
+      try {
+        await client.send(new HeadBucketCommand({ Bucket: bucket }));
+      } catch {
+        await client.send(new CreateBucketCommand({ Bucket: bucket })).catch((err: { name?: string }) => {
+          if (err.name !== 'BucketAlreadyOwnedByYou' && err.name !== 'BucketAlreadyExists') throw err;
+        });
+      }
+    },
+    async ping() {
+      await client.send(new HeadBucketCommand({ Bucket: bucket }));
+    },
+    async putStream(key, body, opts) {
+      const meter = new Meter(opts.maxBytes);
+      const upload = new Upload({
+        client,
+        params: { Bucket: bucket, Key: key, Body: meter, ContentType: opts.contentType },
+        partSize: PART_SIZE,
+        queueSize: QUEUE_SIZE,
+        leavePartsOnError: false,
+      });
+      const onAbort = () => meter.destroy(opts.signal?.reason instanceof Error ? opts.signal.reason : new Error('aborted'));
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      // Errors on either side must fail the upload: the source failing destroys the meter, which fails the Upload.
+      body.on('error', (err) => meter.destroy(err));
+      body.pipe(meter);
+      try {
+        if (opts.signal?.aborted) onAbort();
+        await upload.done();
+        return { key, sizeBytes: meter.bytes, sha256: meter.digest() };
+      } catch (err) {
+        await upload.abort().catch(() => undefined);
+        // A single-part upload may have completed just as the source failed; never leave an orphan behind.
+        await store.delete(key).catch(() => undefined);
+        throw err;
+      } finally {
+        opts.signal?.removeEventListener('abort', onAbort);
+      }
+    },
+    async putFile(key, file, contentType) {
+      return store.putStream(key, fs.createReadStream(file), { contentType });
+    },
+    async head(key) {
+      try {
+        const r = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        return { sizeBytes: r.ContentLength ?? 0, contentType: r.ContentType };
+      } catch (err) {
+        const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+        if (e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404) return null;
+        throw err;
+      }
+    },
+    async getStream(key, range) {
+      const r = await client.send(
+        new GetObjectCommand({ Bucket: bucket, Key: key, Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
+      );
+      return r.Body as Readable;
+    },
+    async downloadTo(key, file) {
+      const body = await store.getStream(key);
+      const meter = new Meter();
+      await pipeline(body, meter, fs.createWriteStream(file));
+      return meter.bytes;
+    },
+    async delete(key) {
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    },
+    async presignGet(key, ttlSec, filename) {
+      return getSignedUrl(
+        client,
+        new GetObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          ResponseContentDisposition: filename ? `attachment; filename="${filename.replace(/[^\w.-]/g, '_')}"` : undefined,
+        }),
+        { expiresIn: ttlSec },
+      );
+    },
+  };
+  return store;
+}
+
+export { Readable };
