@@ -15,6 +15,25 @@ export interface JobQueues {
   close(): Promise<void>;
 }
 
+export class QueueUnavailable extends Error {
+  override name = 'QueueUnavailable';
+  constructor(status: string) {
+    super(`Redis is not reachable (connection ${status})`);
+  }
+}
+
+const QUEUE_CALL_TIMEOUT_MS = 5000;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
 export function redisOptions(url: string, forWorker: boolean): RedisOptions {
   const u = new URL(url);
   return {
@@ -37,25 +56,39 @@ export function createJobQueues(config: Config): JobQueues {
   // Errors surface through the failing calls; without a listener ioredis would crash the process.
   connection.on('error', () => undefined);
   const queues = new Map<JobName, Queue>(
-    JOB_NAMES.map((name) => [name, new Queue(name, { connection, prefix: config.redis.prefix })]),
+    JOB_NAMES.map((name) => {
+      const q = new Queue(name, { connection, prefix: config.redis.prefix });
+      q.on('error', () => undefined);
+      return [name, q];
+    }),
   );
+  // BullMQ waits for the connection to be ready before sending anything, however long that takes. Callers here
+  // (an upload, a reconcile tick) must not hang on an outage: they fail fast and the reconciler catches up later.
+  const connected = <T>(work: () => Promise<T>): Promise<T> => {
+    if (connection.status !== 'ready') return Promise.reject(new QueueUnavailable(connection.status));
+    return withTimeout(work(), QUEUE_CALL_TIMEOUT_MS);
+  };
   const queue = (name: JobName) => queues.get(name)!;
   return {
     async add(name, payload) {
-      await queue(name).add(name, payload, { ...jobOptions(name, config.jobs), jobId: jobIdFor(name, payload) });
+      await connected(() => queue(name).add(name, payload, { ...jobOptions(name, config.jobs), jobId: jobIdFor(name, payload) }));
     },
     async state(name, payload) {
-      const job = await queue(name).getJob(jobIdFor(name, payload));
-      return job ? await job.getState() : null;
+      return connected(async () => {
+        const job = await queue(name).getJob(jobIdFor(name, payload));
+        return job ? await job.getState() : null;
+      });
     },
     async clearFinished(name, payload) {
-      const job = await queue(name).getJob(jobIdFor(name, payload));
-      if (!job) return;
-      const state = await job.getState();
-      if (state === 'completed' || state === 'failed') await job.remove();
+      await connected(async () => {
+        const job = await queue(name).getJob(jobIdFor(name, payload));
+        if (!job) return;
+        const state = await job.getState();
+        if (state === 'completed' || state === 'failed') await job.remove();
+      });
     },
     async ping() {
-      await connection.ping();
+      await connected(() => connection.ping());
     },
     async close() {
       await Promise.all([...queues.values()].map((q) => q.close()));

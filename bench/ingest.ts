@@ -1,0 +1,492 @@
+/**
+ * Ingest benchmark (`npm run bench:ingest`): issue 2's "Benchmark" section.
+ *
+ * 1. Upload: a ≥ 500 MB WAV streamed through the API (a separate `ROLE=api` process) into an S3-compatible server
+ *    running in this process, against a direct PutObject of the same file to the same server; the API process's
+ *    peak RSS for that upload and for a ~100 MB one.
+ * 2. Transcode: runAudioPipeline on a 30-minute speech file, against the very same ffmpeg/ffprobe commands run by
+ *    hand, one after the other.
+ *
+ * Human-readable results on stdout, then one JSON line; progress on stderr. Exit 0 even when a target is missed
+ * ("target missed"), non-zero only on errors. Sizes and rates use MB = 10^6 bytes.
+ *
+ * Knobs (environment): BENCH_UPLOAD_SEC (2760 s of 48 kHz stereo s16 ≈ 530 MB), BENCH_SMALL_UPLOAD_SEC (540 ≈ 104 MB),
+ * BENCH_UPLOAD_ROUNDS (2; the best round of each side is compared), BENCH_TRANSCODE_SEC (1800),
+ * BENCH_SKIP (comma list: upload, transcode), BENCH_DATABASE_URL (admin connection; default
+ * postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL, BENCH_TMP (parent of the temp dir).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { loadConfig } from '../config/index.js';
+import { resolveMediaBinaries, type MediaBinaries } from '../src/media/binaries.js';
+import { toArgv } from '../src/media/command-spec.js';
+import { runAudioPipeline } from '../src/media/pipeline.js';
+import { createMediaRunner } from '../src/media/runner.js';
+import { pipelineSettings } from '../src/services/transcode-service.js';
+import { startEmbeddedS3 } from '../src/storage/embedded-s3.js';
+import { createObjectStore } from '../src/storage/object-store.js';
+import { createS3Client } from '../src/storage/s3-client.js';
+import { Cleanup } from './lib/cleanup.js';
+import { postMultipart } from './lib/multipart.js';
+import { fmtMB, freePort, LineTail, log, MB, procStatusBytes, runBinary, sampleRss, seconds, stopChild, type RssReport } from './lib/proc.js';
+import { recordingRunner, type RecordedOp } from './lib/recording-runner.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SPEECH_FIXTURE = path.resolve(ROOT, '../shared/fixtures/audio/speech-stereo-44k.wav');
+
+const TARGETS = { uploadRatioMin: 0.8, peakRssMaxMB: 150, transcodeRatioMax: 1.15 } as const;
+
+const envNumber = (name: string, fallback: number) => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}: must be a positive number (got ${JSON.stringify(raw)})`);
+  return n;
+};
+
+const knobs = {
+  uploadSec: envNumber('BENCH_UPLOAD_SEC', 2760),
+  smallUploadSec: envNumber('BENCH_SMALL_UPLOAD_SEC', 540),
+  uploadRounds: Math.round(envNumber('BENCH_UPLOAD_ROUNDS', 2)),
+  transcodeSec: envNumber('BENCH_TRANSCODE_SEC', 1800),
+  skip: new Set((process.env.BENCH_SKIP ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+  adminDatabaseUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+};
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const verdict = (ok: boolean) => (ok ? 'target met' : 'target missed');
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Upload
+
+interface UploadRun {
+  side: 'api' | 'direct-put' | 'direct-store';
+  bytes: number;
+  wallSec: number;
+  mbPerSec: number;
+  rss?: { sampledPeakMB: number; hwmMB: number | null; peakMB: number; samples: number };
+}
+
+function rssFigures(r: RssReport): NonNullable<UploadRun['rss']> {
+  const peak = Math.max(r.sampledPeakBytes, r.hwmBytes ?? 0);
+  return {
+    sampledPeakMB: round(r.sampledPeakBytes / MB, 1),
+    hwmMB: r.hwmBytes === null ? null : round(r.hwmBytes / MB, 1),
+    peakMB: round(peak / MB, 1),
+    samples: r.samples,
+  };
+}
+
+async function generateNoiseWav(ffmpeg: string, file: string, durationSec: number): Promise<number> {
+  log(`generating ${durationSec} s of 48 kHz stereo s16 noise → ${path.basename(file)}`);
+  const t0 = performance.now();
+  await runBinary(ffmpeg, [
+    '-nostdin', '-v', 'error', '-y',
+    '-f', 'lavfi', '-i', `anoisesrc=sample_rate=48000:amplitude=0.25:color=pink:seed=42`,
+    '-t', String(durationSec), '-ac', '2', '-c:a', 'pcm_s16le', file,
+  ]);
+  const size = fs.statSync(file).size;
+  log(`  ${fmtMB(size)} MB in ${seconds(performance.now() - t0).toFixed(1)} s`);
+  return size;
+}
+
+async function createDatabase(cleanup: Cleanup): Promise<string> {
+  const name = `loaxa_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: knobs.adminDatabaseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  cleanup.add(`drop database ${name}`, async () => {
+    const c = new pg.Client({ connectionString: knobs.adminDatabaseUrl });
+    await c.connect();
+    try {
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    } finally {
+      await c.end();
+    }
+  });
+  const url = new URL(knobs.adminDatabaseUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function deleteRedisPrefix(prefix: string): Promise<number> {
+  const redis = new Redis(knobs.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+  redis.on('error', () => undefined);
+  await redis.connect();
+  let deleted = 0;
+  try {
+    const stream = redis.scanStream({ match: `${prefix}:*`, count: 500 });
+    for await (const keys of stream as AsyncIterable<string[]>) {
+      if (keys.length) deleted += await redis.del(...keys);
+    }
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
+}
+
+interface ApiProcess {
+  child: ChildProcess;
+  url: string;
+  output: LineTail;
+}
+
+async function startApi(env: NodeJS.ProcessEnv, cleanup: Cleanup): Promise<ApiProcess> {
+  const port = await freePort();
+  const output = new LineTail(60);
+  // The real node process, not an npx/tsx wrapper: its pid is the one whose RSS we read.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'api'], {
+    cwd: ROOT,
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (c: Buffer) => output.push(c));
+  child.stderr?.on('data', (c: Buffer) => output.push(c));
+  cleanup.add('stop API process', () => stopChild(child));
+  const url = `http://127.0.0.1:${port}`;
+
+  const cmdline = fs.readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0').join(' ');
+  if (!cmdline.includes('src/main.ts')) throw new Error(`pid ${child.pid} is not the API process: ${cmdline}`);
+
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`API process exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output.text()}`);
+    }
+    try {
+      const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) });
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`API not ready after 90 s:\n${output.text()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { child, url, output };
+}
+
+async function apiUpload(api: ApiProcess, token: string, file: string, s3: S3Client, bucket: string): Promise<UploadRun> {
+  const size = fs.statSync(file).size;
+  const pid = api.child.pid!;
+  const sampler = sampleRss(pid, 50);
+  const t0 = performance.now();
+  const res = await postMultipart({
+    url: `${api.url}/api/v1/episodes`,
+    token,
+    fields: { title: `Bench ${path.basename(file)}`, language: 'vi' },
+    file: { field: 'audio', path: file, filename: path.basename(file), contentType: 'audio/wav' },
+  });
+  const wallSec = seconds(performance.now() - t0);
+  const rss = sampler.stop();
+  if (res.status !== 202) throw new Error(`upload answered ${res.status}: ${res.body.slice(0, 500)}\n${api.output.text()}`);
+  const episode = JSON.parse(res.body) as { id: string; original?: { sizeBytes?: number } };
+  if (episode.original?.sizeBytes !== size) {
+    throw new Error(`API stored ${episode.original?.sizeBytes} bytes for a ${size}-byte file`);
+  }
+  // Keep the disk from filling up over the rounds; the temp dir goes at the end anyway.
+  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: `originals/${episode.id}` }));
+  return { side: 'api', bytes: size, wallSec, mbPerSec: size / MB / wallSec, rss: rssFigures(rss) };
+}
+
+async function directPut(s3: S3Client, bucket: string, file: string): Promise<UploadRun> {
+  const size = fs.statSync(file).size;
+  const key = `bench/direct-put-${crypto.randomUUID()}`;
+  const t0 = performance.now();
+  await s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: fs.createReadStream(file), ContentLength: size, ContentType: 'audio/wav' }),
+  );
+  const wallSec = seconds(performance.now() - t0);
+  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  return { side: 'direct-put', bytes: size, wallSec, mbPerSec: size / MB / wallSec };
+}
+
+/** The API's own storage path (ObjectStore.putStream: lib-storage multipart, 8 MiB × 4, SHA-256), minus HTTP. */
+async function directStore(s3: S3Client, bucket: string, file: string): Promise<UploadRun> {
+  const size = fs.statSync(file).size;
+  const store = createObjectStore(s3, bucket, false);
+  const key = `bench/direct-store-${crypto.randomUUID()}`;
+  const t0 = performance.now();
+  const stored = await store.putFile(key, file, 'audio/wav');
+  const wallSec = seconds(performance.now() - t0);
+  if (stored.sizeBytes !== size) throw new Error(`ObjectStore stored ${stored.sizeBytes} bytes for a ${size}-byte file`);
+  await store.delete(key);
+  return { side: 'direct-store', bytes: size, wallSec, mbPerSec: size / MB / wallSec };
+}
+
+const describeRun = (r: UploadRun) =>
+  `${r.wallSec.toFixed(2)} s, ${r.mbPerSec.toFixed(1)} MB/s` +
+  (r.rss ? `, API peak RSS ${r.rss.peakMB} MB (sampled ${r.rss.sampledPeakMB} MB over ${r.rss.samples} samples, VmHWM ${r.rss.hwmMB ?? 'n/a'} MB)` : '');
+
+async function benchUpload(tmp: string, binaries: MediaBinaries, cleanup: Cleanup) {
+  const bigFile = path.join(tmp, 'upload-big.wav');
+  const smallFile = path.join(tmp, 'upload-small.wav');
+  const bigSize = await generateNoiseWav(binaries.ffmpeg, bigFile, knobs.uploadSec);
+  const smallSize = await generateNoiseWav(binaries.ffmpeg, smallFile, knobs.smallUploadSec);
+
+  const bucket = 'loaxa-bench';
+  const s3dir = path.join(tmp, 's3');
+  const embedded = await startEmbeddedS3({ directory: s3dir, port: 0, bucket });
+  cleanup.add('stop embedded S3', () => embedded.close());
+  log(`embedded S3 at ${embedded.endpoint} (in this process)`);
+  const config = loadConfig({}, { S3_BUCKET: bucket });
+  const s3 = createS3Client(config.s3, embedded.endpoint);
+  cleanup.add('destroy S3 client', () => s3.destroy());
+
+  const databaseUrl = await createDatabase(cleanup);
+  const prefix = `bench-${process.pid}`;
+  cleanup.add(`delete Redis keys ${prefix}:*`, async () => log(`deleted ${await deleteRedisPrefix(prefix)} Redis keys under ${prefix}:*`));
+  const token = crypto.randomBytes(24).toString('hex');
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    ROLE: 'api',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: knobs.redisUrl,
+    QUEUE_PREFIX: prefix,
+    S3_ENDPOINT: embedded.endpoint,
+    S3_BUCKET: bucket,
+    S3_REGION: config.s3.region,
+    S3_ACCESS_KEY_ID: config.s3.accessKeyId,
+    S3_SECRET_ACCESS_KEY: config.s3.secretAccessKey,
+    S3_FORCE_PATH_STYLE: 'true',
+    ADMIN_TOKEN: token,
+    UPLOAD_MAX_BYTES: String(Math.max(1024 ** 3, bigSize * 2)),
+    DATA_DIR: path.join(tmp, 'api-data'),
+    TMP_DIR: path.join(tmp, 'api-tmp'),
+    LOG_LEVEL: 'warn',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  log('starting the API process (ROLE=api)');
+  const api = await startApi(childEnv, cleanup);
+  const idleRss = procStatusBytes(api.child.pid!, 'VmRSS') ?? 0;
+  log(`API ready at ${api.url}, pid ${api.child.pid}, idle RSS ${fmtMB(idleRss)} MB`);
+
+  // The small upload first: it also warms the API process up (lazy imports, JIT) before the timed big rounds.
+  log(`API upload of the small file (${fmtMB(smallSize)} MB)`);
+  const small = await apiUpload(api, token, smallFile, s3, bucket);
+  log(`  ${describeRun(small)}`);
+
+  const runs: UploadRun[] = [];
+  for (let round = 0; round < knobs.uploadRounds; round++) {
+    // Alternate the order so neither side always runs on a warmer (or busier) machine.
+    const order: ('api' | 'direct-put' | 'direct-store')[] =
+      round % 2 === 0 ? ['direct-put', 'api', 'direct-store'] : ['direct-store', 'api', 'direct-put'];
+    for (const side of order) {
+      log(`round ${round + 1}/${knobs.uploadRounds}: ${side} upload of ${fmtMB(bigSize)} MB`);
+      const r =
+        side === 'api'
+          ? await apiUpload(api, token, bigFile, s3, bucket)
+          : side === 'direct-put'
+            ? await directPut(s3, bucket, bigFile)
+            : await directStore(s3, bucket, bigFile);
+      log(`  ${describeRun(r)}`);
+      runs.push(r);
+    }
+  }
+  const postRss = procStatusBytes(api.child.pid!, 'VmRSS') ?? 0;
+
+  const best = (side: UploadRun['side']) =>
+    runs.filter((r) => r.side === side).reduce((a, b) => (b.mbPerSec > a.mbPerSec ? b : a));
+  const apiRuns = runs.filter((r) => r.side === 'api');
+  const apiBest = best('api');
+  const putBest = best('direct-put');
+  const storeBest = best('direct-store');
+  const bigPeakMB = Math.max(...apiRuns.map((r) => r.rss?.peakMB ?? 0));
+  const smallPeakMB = small.rss?.peakMB ?? 0;
+  const ratio = apiBest.mbPerSec / putBest.mbPerSec;
+  // "Not growing with file size": the 5× larger file may not cost more than 10 % (at least 10 MB) extra peak RSS.
+  const growthMB = bigPeakMB - smallPeakMB;
+  const growthAllowedMB = Math.max(10, smallPeakMB * 0.1);
+
+  const ok = {
+    ratio: ratio >= TARGETS.uploadRatioMin,
+    rss: bigPeakMB < TARGETS.peakRssMaxMB && smallPeakMB < TARGETS.peakRssMaxMB,
+    flat: growthMB <= growthAllowedMB,
+  };
+
+  out('== Upload ==');
+  out(`file: ${fmtMB(bigSize)} MB WAV (48 kHz stereo s16, ${knobs.uploadSec} s); small file: ${fmtMB(smallSize)} MB`);
+  out(`storage: s3rver (src/storage/embedded-s3.ts) in the bench process; API: separate node process (ROLE=api), pid ${api.child.pid}`);
+  out(`rounds: ${knobs.uploadRounds}, alternating order; the best round of each side is compared`);
+  for (const r of runs) out(`  ${r.side.padEnd(12)} ${describeRun(r)}`);
+  out(`API upload (multipart POST /api/v1/episodes):    ${apiBest.wallSec.toFixed(2)} s, ${apiBest.mbPerSec.toFixed(1)} MB/s (best)`);
+  out(`baseline: direct PutObject (one streamed PUT, ContentLength set, client from createS3Client): ${putBest.wallSec.toFixed(2)} s, ${putBest.mbPerSec.toFixed(1)} MB/s (best)`);
+  out(`  for reference: ObjectStore.putStream in-process (lib-storage multipart 8 MiB × 4 + SHA-256, no HTTP): ${storeBest.wallSec.toFixed(2)} s, ${storeBest.mbPerSec.toFixed(1)} MB/s (best)`);
+  out(`throughput ratio API / direct PutObject: ${ratio.toFixed(2)} (target ≥ ${TARGETS.uploadRatioMin}) — ${verdict(ok.ratio)}`);
+  out(`  API / in-process ObjectStore: ${(apiBest.mbPerSec / storeBest.mbPerSec).toFixed(2)}`);
+  out(`API peak RSS, ${fmtMB(bigSize)} MB upload: ${bigPeakMB.toFixed(1)} MB (target < ${TARGETS.peakRssMaxMB}) — ${verdict(bigPeakMB < TARGETS.peakRssMaxMB)}`);
+  out(`API peak RSS, ${fmtMB(smallSize)} MB upload: ${smallPeakMB.toFixed(1)} MB; idle before: ${fmtMB(idleRss)} MB; after all rounds: ${fmtMB(postRss)} MB`);
+  out(`RSS growth from ${fmtMB(smallSize)} MB to ${fmtMB(bigSize)} MB file: ${growthMB >= 0 ? '+' : ''}${growthMB.toFixed(1)} MB (allowed ≤ ${growthAllowedMB.toFixed(1)} MB) — ${verdict(ok.flat)}`);
+  out();
+
+  return {
+    fileBytes: bigSize,
+    smallFileBytes: smallSize,
+    rounds: knobs.uploadRounds,
+    runs: runs.map((r) => ({ ...r, wallSec: round(r.wallSec, 3), mbPerSec: round(r.mbPerSec, 1) })),
+    small: { ...small, wallSec: round(small.wallSec, 3), mbPerSec: round(small.mbPerSec, 1) },
+    apiMBps: round(apiBest.mbPerSec, 1),
+    directPutMBps: round(putBest.mbPerSec, 1),
+    directStoreMBps: round(storeBest.mbPerSec, 1),
+    baseline: 'PutObject, streamed fs.ReadStream body with ContentLength',
+    ratio: round(ratio, 3),
+    peakRssMB: bigPeakMB,
+    smallPeakRssMB: smallPeakMB,
+    idleRssMB: round(idleRss / MB, 1),
+    rssGrowthMB: round(growthMB, 1),
+    ok,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Transcode
+
+async function runByHand(binaries: MediaBinaries, ops: RecordedOp[]): Promise<{ wallSec: number; stepMs: number[] }> {
+  const stepMs: number[] = [];
+  const t0 = performance.now();
+  for (const op of ops) {
+    const s0 = performance.now();
+    if (op.kind === 'run') {
+      await runBinary(binaries.ffmpeg, toArgv(op.spec));
+    } else {
+      const { stdout } = await runBinary(binaries.ffprobe, ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', op.file], {
+        stdout: 'collect',
+      });
+      JSON.parse(stdout);
+    }
+    stepMs.push(performance.now() - s0);
+  }
+  return { wallSec: seconds(performance.now() - t0), stepMs };
+}
+
+async function benchTranscode(tmp: string, binaries: MediaBinaries) {
+  const input = path.join(tmp, 'speech-30min.wav');
+  log(`generating ${knobs.transcodeSec} s of speech (looping ${path.basename(SPEECH_FIXTURE)})`);
+  await runBinary(binaries.ffmpeg, [
+    '-nostdin', '-v', 'error', '-y', '-stream_loop', '-1', '-i', SPEECH_FIXTURE, '-t', String(knobs.transcodeSec), '-c:a', 'pcm_s16le', input,
+  ]);
+  const inputSize = fs.statSync(input).size;
+  log(`  ${fmtMB(inputSize)} MB`);
+
+  const settings = pipelineSettings(loadConfig({}));
+  const { runner, ops } = recordingRunner(createMediaRunner(binaries));
+  const workDir = path.join(tmp, 'transcode');
+  fs.mkdirSync(workDir);
+
+  log('running the pipeline (runAudioPipeline)');
+  let lastLogged = -1;
+  const t0 = performance.now();
+  const result = await runAudioPipeline(runner, input, workDir, settings, (f) => {
+    const pct = Math.floor(f * 10) * 10;
+    if (pct > lastLogged) {
+      lastLogged = pct;
+      log(`  pipeline ${pct}% (${seconds(performance.now() - t0).toFixed(0)} s)`);
+    }
+  });
+  const pipelineSec = seconds(performance.now() - t0);
+  log(`  pipeline done in ${pipelineSec.toFixed(1)} s: ${ops.length} calls`);
+
+  // Same commands, same order, same paths (outputs overwritten with -y), no fluent-ffmpeg, no parsing.
+  log(`running the same ${ops.length} commands by hand`);
+  const hand = await runByHand(binaries, ops);
+  log(`  by hand in ${hand.wallSec.toFixed(1)} s`);
+
+  const passes = ops.filter((o) => o.kind === 'run').length;
+  const probes = ops.length - passes;
+  const ratio = pipelineSec / hand.wallSec;
+  const realtime = knobs.transcodeSec / pipelineSec;
+  const overheadSec = pipelineSec - ops.reduce((s, o) => s + o.ms, 0) / 1000;
+  const ok = { ratio: ratio <= TARGETS.transcodeRatioMax };
+
+  out('== Transcode ==');
+  out(`input: ${knobs.transcodeSec} s speech WAV (44.1 kHz stereo s16, ${fmtMB(inputSize)} MB), looped from ${path.basename(SPEECH_FIXTURE)}`);
+  out(`result: gain ${result.gainDb} dB, trim ${result.trim ? `${result.trim.start}–${result.trim.end} s` : 'none'}, ` +
+    result.renditions.map((r) => `${r.name} ${r.durationSec} s ${r.integratedLufs} LUFS ${r.truePeakDbtp} dBTP ${fmtMB(r.sizeBytes)} MB`).join('; '));
+  out(`calls: ${passes} ffmpeg passes + ${probes} ffprobe calls`);
+  out(`  ${'step'.padEnd(24)} ${'pipeline s'.padStart(10)} ${'by hand s'.padStart(10)} ${'ratio'.padStart(6)}`);
+  ops.forEach((o, i) => {
+    const h = hand.stepMs[i] ?? 0;
+    out(`  ${o.label.padEnd(24)} ${(o.ms / 1000).toFixed(2).padStart(10)} ${(h / 1000).toFixed(2).padStart(10)} ${(o.ms / h).toFixed(2).padStart(6)}`);
+  });
+  out(`  outside runner calls (stat, sha256, parsing…): ${overheadSec.toFixed(2)} s`);
+  out(`pipeline wall: ${pipelineSec.toFixed(1)} s; same commands by hand: ${hand.wallSec.toFixed(1)} s`);
+  out(`ratio pipeline / by hand: ${ratio.toFixed(3)}× (target ≤ ${TARGETS.transcodeRatioMax}×) — ${verdict(ok.ratio)}`);
+  out(`realtime factor: ${realtime.toFixed(1)}× (${knobs.transcodeSec} s of audio in ${pipelineSec.toFixed(1)} s)`);
+  out();
+
+  return {
+    inputSec: knobs.transcodeSec,
+    pipelineSec: round(pipelineSec, 2),
+    handSec: round(hand.wallSec, 2),
+    ratio: round(ratio, 3),
+    realtimeFactor: round(realtime, 1),
+    ffmpegPasses: passes,
+    ffprobeCalls: probes,
+    gainDb: result.gainDb,
+    steps: ops.map((o, i) => ({ step: o.label, pipelineSec: round(o.ms / 1000, 2), handSec: round((hand.stepMs[i] ?? 0) / 1000, 2) })),
+    ok,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+
+async function main(): Promise<number> {
+  const cleanup = new Cleanup();
+  cleanup.onSignals();
+  const tmp = fs.mkdtempSync(path.join(process.env.BENCH_TMP ?? os.tmpdir(), 'loaxa-bench-'));
+  cleanup.add('remove temp dir', () => fs.promises.rm(tmp, { recursive: true, force: true }));
+  const loadBefore = os.loadavg().map((l) => round(l, 2));
+  try {
+    const binaries = resolveMediaBinaries({});
+    const version = (await runBinary(binaries.ffmpeg, ['-version'], { stdout: 'collect' })).stdout.split('\n')[0] ?? '';
+    out(`Loa xã ingest benchmark — node ${process.version}, ${os.cpus().length} CPUs, load ${loadBefore.join(' ')}`);
+    out(`ffmpeg: ${binaries.ffmpeg} (${version.slice(0, 60)})`);
+    out(`temp dir: ${tmp}; MB = 10^6 bytes`);
+    out();
+
+    const summary: Record<string, unknown> = { node: process.version, cpus: os.cpus().length, loadBefore };
+    const missed: string[] = [];
+    if (!knobs.skip.has('upload')) {
+      const u = await benchUpload(tmp, binaries, cleanup);
+      summary.upload = u;
+      if (!u.ok.ratio) missed.push('upload throughput ratio');
+      if (!u.ok.rss) missed.push('upload peak RSS');
+      if (!u.ok.flat) missed.push('upload RSS growth');
+      // The API process, storage and database are no longer needed: free the CPU for the transcode.
+      await cleanup.run();
+      fs.mkdirSync(tmp, { recursive: true });
+      cleanup.add('remove temp dir', () => fs.promises.rm(tmp, { recursive: true, force: true }));
+    }
+    if (!knobs.skip.has('transcode')) {
+      const t = await benchTranscode(tmp, binaries);
+      summary.transcode = t;
+      if (!t.ok.ratio) missed.push('transcode ratio');
+    }
+    summary.loadAfter = os.loadavg().map((l) => round(l, 2));
+    summary.targetsMissed = missed;
+    out(missed.length ? `target missed: ${missed.join(', ')}` : 'all targets met');
+    out(JSON.stringify({ bench: 'ingest', ...summary }));
+    return 0;
+  } catch (err) {
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  } finally {
+    await cleanup.run();
+  }
+}
+
+// Explicit exit: a lingering socket (S3 client, Redis) must not keep the bench alive.
+process.exit(await main());

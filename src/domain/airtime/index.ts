@@ -1,0 +1,13 @@
+export type { Grid, GridRules, GridSlot, Interval, IsoWeekday, LocalDate, Priority, SlotInstance } from './types.js';
+export { AIRTIME_DEFAULTS, DEFAULT_GRID_RULES, MAX_GRID_SLOTS } from './defaults.js';
+export { describeSlot, formatHHMM, parseHHMM } from './clock.js';
+export { gridRulesSchema, gridSchema, gridSlotSchema, hhmmSchema, localDateSchema, timezoneSchema } from './schema.js';
+export type { GridInput, GridSlotInput } from './schema.js';
+export { validateGrid } from './validate.js';
+export type { GridRule, GridViolation } from './validate.js';
+export { localPeriod, slotInstances } from './materialise.js';
+export { resolveWallTime, zoneOf } from './wallclock.js';
+export type { ResolvedWallTime } from './wallclock.js';
+export { allocateAirings } from './allocate.js';
+export type { Allocation, AllocationInput, PlannedAiring } from './allocate.js';
+export type { Shortfall, ShortfallReason } from './shortfall.js';

@@ -1,0 +1,40 @@
+import crypto from 'node:crypto';
+import type { Database } from '../db/database.js';
+import { ROLES, usersRepo, type Role } from '../db/users-repo.js';
+import { hashToken, newToken } from '../domain/tokens.js';
+
+export class UserInputError extends Error {
+  override name = 'UserInputError';
+}
+
+/** Creates a user with a first token; the token is returned once and only its hash is stored. */
+export async function createUserWithToken(
+  db: Database,
+  input: { name: string; role: string; stationId?: string | null; label?: string },
+): Promise<{ userId: string; token: string }> {
+  const name = input.name.trim();
+  if (!/^[\p{L}\p{N}_.@ -]{2,80}$/u.test(name)) throw new UserInputError('name: 2–80 letters, digits, spaces or _ . @ -');
+  if (!(ROLES as readonly string[]).includes(input.role)) throw new UserInputError(`role must be one of ${ROLES.join(', ')}`);
+  const role = input.role as Role;
+  if (role === 'operator' && !input.stationId) throw new UserInputError('an operator needs a station (--station)');
+  if (role !== 'operator' && input.stationId) throw new UserInputError('only operators are tied to a station');
+  const userId = crypto.randomUUID();
+  const token = newToken();
+  await db.transaction(async (tx) => {
+    const users = usersRepo(tx);
+    if (await users.findByName(name)) throw new UserInputError(`a user named "${name}" already exists`);
+    await users.create({ id: userId, name, role, stationId: input.stationId ?? null });
+    await users.addToken({ id: crypto.randomUUID(), userId, tokenHash: hashToken(token), label: input.label ?? null });
+  });
+  return { userId, token };
+}
+
+/** Another token for an existing user (rotation, a second device). */
+export async function addToken(db: Database, userName: string, label?: string): Promise<string> {
+  const users = usersRepo(db);
+  const user = await users.findByName(userName.trim());
+  if (!user) throw new UserInputError(`no user named "${userName}"`);
+  const token = newToken();
+  await users.addToken({ id: crypto.randomUUID(), userId: user.id, tokenHash: hashToken(token), label: label ?? null });
+  return token;
+}

@@ -1,0 +1,175 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { createS3Client } from '../../src/storage/s3-client.js';
+import { startRuntime, type Runtime } from '../../src/runtime.js';
+import { api, uploadFile } from '../helpers/api.js';
+import { ADMIN_TOKEN, FIXTURES, clearQueuePrefix, createPgDatabase, startTestS3, tempDir, testConfig, waitFor, type Backend } from '../helpers/env.js';
+import { inspectAudio } from '../helpers/media-check.js';
+
+const ACCEPTED = ['speech-stereo-44k.wav', 'speech-128k.mp3', 'speech-phone.m4a', 'speech.ogg', 'speech-quiet-16k-mono.wav'];
+// Refused by the worker: stored, then failed with the rule's code.
+const REJECTED_BY_WORKER: Record<string, string[]> = {
+  'silence-10s.wav': ['SILENT'],
+  'truncated.mp3': ['TRUNCATED'],
+  'lying-header.wav': ['TOO_SHORT', 'TRUNCATED'],
+};
+// Refused at the door: nothing stored.
+const REJECTED_AT_UPLOAD: Record<string, { status: number; code: string }> = {
+  'not-audio.mp3': { status: 415, code: 'NOT_AUDIO' },
+  'image-renamed.wav': { status: 415, code: 'NOT_AUDIO' },
+  'empty.wav': { status: 422, code: 'EMPTY' },
+};
+
+describe.each<Backend>(['pglite', 'postgres'])('ingest of every fixture (%s)', (backend) => {
+  let rt: Runtime;
+  let s3: Awaited<ReturnType<typeof startTestS3>>;
+  let dropDb: (() => Promise<void>) | undefined;
+  const ids = new Map<string, string>();
+
+  beforeAll(async () => {
+    s3 = await startTestS3();
+    let databaseUrl: string | undefined;
+    if (backend === 'postgres') {
+      const db = await createPgDatabase();
+      databaseUrl = db.url;
+      dropDb = db.drop;
+    }
+    rt = await startRuntime(testConfig({ s3Endpoint: s3.endpoint, bucket: s3.bucket, databaseUrl }));
+    for (const f of [...ACCEPTED, ...Object.keys(REJECTED_BY_WORKER)]) {
+      const res = await uploadFile(rt.url!, ADMIN_TOKEN, path.join(FIXTURES, f), { title: `Bản tin ${f}`, series: 'Chuyển đổi số' });
+      expect(res.status, `${f}: ${JSON.stringify(res.body)}`).toBe(202);
+      expect(res.body.status).toBe('processing');
+      ids.set(f, res.body.id);
+    }
+  });
+
+  afterAll(async () => {
+    await rt?.close();
+    await clearQueuePrefix(rt.config.redis.prefix);
+    await s3?.close();
+    await dropDb?.();
+  });
+
+  const settled = (id: string) =>
+    waitFor(
+      async () => {
+        const r = await api(rt.url!, ADMIN_TOKEN, 'GET', `/api/v1/episodes/${id}`);
+        return r.body.status !== 'processing' ? r.body : undefined;
+      },
+      { timeoutMs: 90_000, what: `episode ${id} to settle` },
+    );
+
+  it.each(ACCEPTED)('%s becomes ready with mp3 and opus renditions that meet the spec', async (f) => {
+    const ep = await settled(ids.get(f)!);
+    expect(ep.status, JSON.stringify(ep.error)).toBe('ready');
+    expect(ep.progress).toBe(100);
+    expect(ep.durationSec).toBeGreaterThan(20.8);
+    expect(ep.durationSec).toBeLessThan(21.8);
+    const original = fs.readFileSync(path.join(FIXTURES, f));
+    expect(ep.original.sha256).toBe(crypto.createHash('sha256').update(original).digest('hex'));
+    expect(ep.original.sizeBytes).toBe(original.length);
+    expect(ep.renditions.map((r: { name: string }) => r.name).sort()).toEqual(['mp3', 'opus']);
+
+    const dir = tempDir();
+    try {
+      for (const r of ep.renditions) {
+        const res = await fetch(`${rt.url}${r.url}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+        expect(res.status).toBe(200);
+        const bytes = Buffer.from(await res.arrayBuffer());
+        expect(bytes.length).toBe(r.sizeBytes);
+        expect(crypto.createHash('sha256').update(bytes).digest('hex')).toBe(r.sha256);
+        const file = path.join(dir, `${r.name}`);
+        fs.writeFileSync(file, bytes);
+        const facts = await inspectAudio(file);
+        expect(facts.channels).toBe(1);
+        expect(Math.abs(facts.decodedSec - 21.3)).toBeLessThan(0.5);
+        expect(Math.abs(facts.decodedSec - r.durationSec)).toBeLessThan(0.05);
+        // Loudness within 1 LU of the target; true peak at or under the ceiling.
+        expect(Math.abs(facts.integratedLufs - -16)).toBeLessThanOrEqual(1);
+        expect(facts.truePeakDbtp).toBeLessThanOrEqual(-1.5);
+        expect(Math.abs(facts.integratedLufs - r.loudness.integratedLufs)).toBeLessThanOrEqual(0.2);
+        if (r.name === 'mp3') {
+          expect(facts.codec).toBe('mp3');
+          expect(facts.sampleRate).toBe(44100);
+          expect(facts.bitRate).toBe(64000);
+          // CBR: every frame the same size, so size ≈ bitrate × duration.
+          expect(Math.abs(r.sizeBytes - (64000 / 8) * facts.decodedSec)).toBeLessThan(2000);
+          expect(bytes.subarray(0, 3).toString('latin1') === 'ID3' || (bytes[0] === 0xff && (bytes[1]! & 0xfe) === 0xfa)).toBe(true);
+        } else {
+          expect(facts.codec).toBe('opus');
+          expect(facts.formatName).toBe('ogg');
+          expect(facts.sampleRate).toBe(48000);
+          const kbps = (r.sizeBytes * 8) / facts.decodedSec / 1000;
+          expect(kbps).toBeGreaterThan(16);
+          expect(kbps).toBeLessThan(34);
+        }
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each(Object.entries(REJECTED_BY_WORKER))('%s is rejected with its rule, original kept, nothing else written', async (f, codes) => {
+    const id = ids.get(f)!;
+    const ep = await settled(id);
+    expect(ep.status).toBe('failed');
+    expect(codes).toContain(ep.error.code);
+    expect(ep.error.message.length).toBeGreaterThan(10);
+    expect(ep.error.messageEn.length).toBeGreaterThan(10);
+    expect(ep.renditions).toEqual([]);
+    expect(await rt.store.head(`originals/${id}`)).not.toBeNull();
+    const client = createS3Client(rt.config.s3, s3.endpoint);
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: `renditions/${id}/` }));
+    expect(listed.KeyCount ?? 0).toBe(0);
+    client.destroy();
+  });
+
+  it.each(Object.entries(REJECTED_AT_UPLOAD))('%s is refused at upload and nothing is stored', async (f, expected) => {
+    const before = await api(rt.url!, ADMIN_TOKEN, 'GET', '/api/v1/episodes?limit=200');
+    const res = await uploadFile(rt.url!, ADMIN_TOKEN, path.join(FIXTURES, f));
+    expect(res.status).toBe(expected.status);
+    expect(res.body.error.code).toBe(expected.code);
+    expect(res.body.error.message).toBeTruthy();
+    const after = await api(rt.url!, ADMIN_TOKEN, 'GET', '/api/v1/episodes?limit=200');
+    expect(after.body.total).toBe(before.body.total);
+    const client = createS3Client(rt.config.s3, s3.endpoint);
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'originals/' }));
+    expect(listed.KeyCount).toBe(before.body.total);
+    client.destroy();
+  });
+
+  it('serves renditions with Range (206), If-Range and 416 for impossible ranges', async () => {
+    const ep = await settled(ids.get('speech-128k.mp3')!);
+    const mp3 = ep.renditions.find((r: { name: string }) => r.name === 'mp3');
+    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const whole = Buffer.from(await (await fetch(rt.url + mp3.url, { headers: auth })).arrayBuffer());
+    const part = await fetch(rt.url + mp3.url, { headers: { ...auth, range: 'bytes=1000-1999' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 1000-1999/${mp3.sizeBytes}`);
+    expect(Buffer.from(await part.arrayBuffer()).equals(whole.subarray(1000, 2000))).toBe(true);
+    const tail = await fetch(rt.url + mp3.url, { headers: { ...auth, range: `bytes=${mp3.sizeBytes - 100}-` } });
+    expect(tail.status).toBe(206);
+    expect((await tail.arrayBuffer()).byteLength).toBe(100);
+    const stale = await fetch(rt.url + mp3.url, { headers: { ...auth, range: 'bytes=0-9', 'if-range': '"other"' } });
+    expect(stale.status).toBe(200);
+    await stale.arrayBuffer();
+    const outside = await fetch(rt.url + mp3.url, { headers: { ...auth, range: `bytes=${mp3.sizeBytes + 10}-` } });
+    expect(outside.status).toBe(416);
+    await outside.arrayBuffer();
+  });
+
+  it('lists with paging and a status filter', async () => {
+    for (const id of ids.values()) await settled(id);
+    const failed = await api(rt.url!, ADMIN_TOKEN, 'GET', '/api/v1/episodes?status=failed');
+    expect(failed.body.total).toBe(Object.keys(REJECTED_BY_WORKER).length);
+    expect(failed.body.items.every((e: { status: string }) => e.status === 'failed')).toBe(true);
+    const page = await api(rt.url!, ADMIN_TOKEN, 'GET', '/api/v1/episodes?limit=2&offset=2');
+    expect(page.body.items).toHaveLength(2);
+    expect(page.body.total).toBe(ids.size);
+    const bad = await api(rt.url!, ADMIN_TOKEN, 'GET', '/api/v1/episodes?status=done');
+    expect(bad.status).toBe(422);
+  });
+});
