@@ -13,7 +13,8 @@
  * Knobs (environment): BENCH_UPLOAD_SEC (2760 s of 48 kHz stereo s16 ≈ 530 MB), BENCH_SMALL_UPLOAD_SEC (540 ≈ 104 MB),
  * BENCH_UPLOAD_ROUNDS (2; the best round of each side is compared), BENCH_TRANSCODE_SEC (1800),
  * BENCH_SKIP (comma list: upload, transcode), BENCH_DATABASE_URL (admin connection; default
- * postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL, BENCH_TMP (parent of the temp dir).
+ * postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL, BENCH_TMP (parent of the temp dir), BENCH_API_ENTRY
+ * (what the API process runs, default src/main.ts through tsx; a .js/.mjs path runs on plain node).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -31,7 +32,7 @@ import { runAudioPipeline } from '../src/media/pipeline.js';
 import { createMediaRunner } from '../src/media/runner.js';
 import { pipelineSettings } from '../src/services/transcode-service.js';
 import { startEmbeddedS3 } from '../src/storage/embedded-s3.js';
-import { createObjectStore } from '../src/storage/object-store.js';
+import { Upload } from '@aws-sdk/lib-storage';
 import { createS3Client } from '../src/storage/s3-client.js';
 import { Cleanup } from './lib/cleanup.js';
 import { postMultipart } from './lib/multipart.js';
@@ -59,6 +60,8 @@ const knobs = {
   skip: new Set((process.env.BENCH_SKIP ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
   adminDatabaseUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  // What the API process runs, relative to the project root: TypeScript through tsx (as `npm start` does) or a build.
+  apiEntry: process.env.BENCH_API_ENTRY ?? 'src/main.ts',
 };
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -69,7 +72,7 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
 // Upload
 
 interface UploadRun {
-  side: 'api' | 'direct-put' | 'direct-store';
+  side: 'api' | 'direct-put' | 'direct-multipart';
   bytes: number;
   wallSec: number;
   mbPerSec: number;
@@ -149,7 +152,8 @@ async function startApi(env: NodeJS.ProcessEnv, cleanup: Cleanup): Promise<ApiPr
   const port = await freePort();
   const output = new LineTail(60);
   // The real node process, not an npx/tsx wrapper: its pid is the one whose RSS we read.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'api'], {
+  const args = knobs.apiEntry.endsWith('.ts') ? ['--import', 'tsx', knobs.apiEntry, 'api'] : [knobs.apiEntry, 'api'];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -160,7 +164,7 @@ async function startApi(env: NodeJS.ProcessEnv, cleanup: Cleanup): Promise<ApiPr
   const url = `http://127.0.0.1:${port}`;
 
   const cmdline = fs.readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0').join(' ');
-  if (!cmdline.includes('src/main.ts')) throw new Error(`pid ${child.pid} is not the API process: ${cmdline}`);
+  if (!cmdline.includes(knobs.apiEntry)) throw new Error(`pid ${child.pid} is not the API process: ${cmdline}`);
 
   const deadline = Date.now() + 90_000;
   for (;;) {
@@ -214,17 +218,24 @@ async function directPut(s3: S3Client, bucket: string, file: string): Promise<Up
   return { side: 'direct-put', bytes: size, wallSec, mbPerSec: size / MB / wallSec };
 }
 
-/** The API's own storage path (ObjectStore.putStream: lib-storage multipart, 8 MiB × 4, SHA-256), minus HTTP. */
-async function directStore(s3: S3Client, bucket: string, file: string): Promise<UploadRun> {
+/**
+ * The multipart protocol the API has to use for a body of unknown length, without the API: lib-storage Upload of a
+ * file stream with ObjectStore's settings (8 MiB parts, 4 in flight; keep in step with src/storage/object-store.ts).
+ */
+async function directMultipart(s3: S3Client, bucket: string, file: string): Promise<UploadRun> {
   const size = fs.statSync(file).size;
-  const store = createObjectStore(s3, bucket, false);
-  const key = `bench/direct-store-${crypto.randomUUID()}`;
+  const key = `bench/direct-multipart-${crypto.randomUUID()}`;
   const t0 = performance.now();
-  const stored = await store.putFile(key, file, 'audio/wav');
+  await new Upload({
+    client: s3,
+    params: { Bucket: bucket, Key: key, Body: fs.createReadStream(file), ContentType: 'audio/wav' },
+    partSize: 8 * 1024 * 1024,
+    queueSize: 4,
+    leavePartsOnError: false,
+  }).done();
   const wallSec = seconds(performance.now() - t0);
-  if (stored.sizeBytes !== size) throw new Error(`ObjectStore stored ${stored.sizeBytes} bytes for a ${size}-byte file`);
-  await store.delete(key);
-  return { side: 'direct-store', bytes: size, wallSec, mbPerSec: size / MB / wallSec };
+  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  return { side: 'direct-multipart', bytes: size, wallSec, mbPerSec: size / MB / wallSec };
 }
 
 const describeRun = (r: UploadRun) =>
@@ -282,8 +293,8 @@ async function benchUpload(tmp: string, binaries: MediaBinaries, cleanup: Cleanu
   const runs: UploadRun[] = [];
   for (let round = 0; round < knobs.uploadRounds; round++) {
     // Alternate the order so neither side always runs on a warmer (or busier) machine.
-    const order: ('api' | 'direct-put' | 'direct-store')[] =
-      round % 2 === 0 ? ['direct-put', 'api', 'direct-store'] : ['direct-store', 'api', 'direct-put'];
+    const order: UploadRun['side'][] =
+      round % 2 === 0 ? ['direct-put', 'api', 'direct-multipart'] : ['direct-multipart', 'api', 'direct-put'];
     for (const side of order) {
       log(`round ${round + 1}/${knobs.uploadRounds}: ${side} upload of ${fmtMB(bigSize)} MB`);
       const r =
@@ -291,7 +302,7 @@ async function benchUpload(tmp: string, binaries: MediaBinaries, cleanup: Cleanu
           ? await apiUpload(api, token, bigFile, s3, bucket)
           : side === 'direct-put'
             ? await directPut(s3, bucket, bigFile)
-            : await directStore(s3, bucket, bigFile);
+            : await directMultipart(s3, bucket, bigFile);
       log(`  ${describeRun(r)}`);
       runs.push(r);
     }
@@ -303,7 +314,7 @@ async function benchUpload(tmp: string, binaries: MediaBinaries, cleanup: Cleanu
   const apiRuns = runs.filter((r) => r.side === 'api');
   const apiBest = best('api');
   const putBest = best('direct-put');
-  const storeBest = best('direct-store');
+  const multipartBest = best('direct-multipart');
   const bigPeakMB = Math.max(...apiRuns.map((r) => r.rss?.peakMB ?? 0));
   const smallPeakMB = small.rss?.peakMB ?? 0;
   const ratio = apiBest.mbPerSec / putBest.mbPerSec;
@@ -319,14 +330,14 @@ async function benchUpload(tmp: string, binaries: MediaBinaries, cleanup: Cleanu
 
   out('== Upload ==');
   out(`file: ${fmtMB(bigSize)} MB WAV (48 kHz stereo s16, ${knobs.uploadSec} s); small file: ${fmtMB(smallSize)} MB`);
-  out(`storage: s3rver (src/storage/embedded-s3.ts) in the bench process; API: separate node process (ROLE=api), pid ${api.child.pid}`);
+  out(`storage: s3rver (src/storage/embedded-s3.ts) in the bench process; API: separate process \`node ${knobs.apiEntry.endsWith('.ts') ? '--import tsx ' : ''}${knobs.apiEntry} api\`, pid ${api.child.pid}`);
   out(`rounds: ${knobs.uploadRounds}, alternating order; the best round of each side is compared`);
   for (const r of runs) out(`  ${r.side.padEnd(12)} ${describeRun(r)}`);
   out(`API upload (multipart POST /api/v1/episodes):    ${apiBest.wallSec.toFixed(2)} s, ${apiBest.mbPerSec.toFixed(1)} MB/s (best)`);
   out(`baseline: direct PutObject (one streamed PUT, ContentLength set, client from createS3Client): ${putBest.wallSec.toFixed(2)} s, ${putBest.mbPerSec.toFixed(1)} MB/s (best)`);
-  out(`  for reference: ObjectStore.putStream in-process (lib-storage multipart 8 MiB × 4 + SHA-256, no HTTP): ${storeBest.wallSec.toFixed(2)} s, ${storeBest.mbPerSec.toFixed(1)} MB/s (best)`);
+  out(`second baseline: direct lib-storage Upload (multipart, 8 MiB parts × 4 in flight, as ObjectStore.putStream): ${multipartBest.wallSec.toFixed(2)} s, ${multipartBest.mbPerSec.toFixed(1)} MB/s (best)`);
   out(`throughput ratio API / direct PutObject: ${ratio.toFixed(2)} (target ≥ ${TARGETS.uploadRatioMin}) — ${verdict(ok.ratio)}`);
-  out(`  API / in-process ObjectStore: ${(apiBest.mbPerSec / storeBest.mbPerSec).toFixed(2)}`);
+  out(`throughput ratio API / direct lib-storage Upload (same multipart protocol): ${(apiBest.mbPerSec / multipartBest.mbPerSec).toFixed(2)}`);
   out(`API peak RSS, ${fmtMB(bigSize)} MB upload: ${bigPeakMB.toFixed(1)} MB (target < ${TARGETS.peakRssMaxMB}) — ${verdict(bigPeakMB < TARGETS.peakRssMaxMB)}`);
   out(`API peak RSS, ${fmtMB(smallSize)} MB upload: ${smallPeakMB.toFixed(1)} MB; idle before: ${fmtMB(idleRss)} MB; after all rounds: ${fmtMB(postRss)} MB`);
   out(`RSS growth from ${fmtMB(smallSize)} MB to ${fmtMB(bigSize)} MB file: ${growthMB >= 0 ? '+' : ''}${growthMB.toFixed(1)} MB (allowed ≤ ${growthAllowedMB.toFixed(1)} MB) — ${verdict(ok.flat)}`);
@@ -340,8 +351,10 @@ async function benchUpload(tmp: string, binaries: MediaBinaries, cleanup: Cleanu
     small: { ...small, wallSec: round(small.wallSec, 3), mbPerSec: round(small.mbPerSec, 1) },
     apiMBps: round(apiBest.mbPerSec, 1),
     directPutMBps: round(putBest.mbPerSec, 1),
-    directStoreMBps: round(storeBest.mbPerSec, 1),
+    directMultipartMBps: round(multipartBest.mbPerSec, 1),
+    ratioToMultipart: round(apiBest.mbPerSec / multipartBest.mbPerSec, 3),
     baseline: 'PutObject, streamed fs.ReadStream body with ContentLength',
+    apiEntry: knobs.apiEntry,
     ratio: round(ratio, 3),
     peakRssMB: bigPeakMB,
     smallPeakRssMB: smallPeakMB,

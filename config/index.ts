@@ -27,7 +27,7 @@ const envSchema = z.object({
   ROLE: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }).default('all'),
   PORT: int(0, 65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
-  PUBLIC_URL: optionalText.pipe(z.url({ error: 'must be an absolute URL' }).optional()),
+  PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional()),
   DATA_DIR: z.string().default('./data'),
   TMP_DIR: z.string().default(os.tmpdir()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -43,7 +43,7 @@ const envSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]{1,40}$/i, 'letters, digits, - and _ only').default('loaxa'),
 
-  S3_ENDPOINT: optionalText.pipe(z.url({ error: 'must be an absolute URL' }).optional()),
+  S3_ENDPOINT: optionalText.pipe(z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional()),
   S3_REGION: z.string().default('us-east-1'),
   S3_BUCKET: z
     .string()
@@ -81,6 +81,17 @@ const envSchema = z.object({
   JOB_STALLED_INTERVAL_MS: int(1000, 3600 * 1000).default(30_000),
   JOB_MAX_STALLED: int(1, 100).default(5),
   RECONCILE_CRON: z.string().default('* * * * *'),
+
+  QUIET_HOURS_START: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM').default('22:00'),
+  QUIET_HOURS_END: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM').default('05:00'),
+  MAX_SESSION_MIN: int(1, 1440).default(180),
+  CACHE_AHEAD_DAYS: int(1, 60).default(7),
+  PUSH_CRON: z.string().default('* * * * *'),
+  PUSH_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  PUSH_BACKOFF_MS: int(100, 3600_000).default(30_000),
+  PUSH_MAX_BACKOFF_MS: int(100, 24 * 3600_000).default(3600_000),
+  PUSH_RETRY_HOURS: num(0.001, 24 * 30).default(26),
+  PUSH_CONCURRENCY: int(1, 500).default(20),
   RECONCILE_GRACE_SEC: int(0, 24 * 3600).default(30),
 });
 
@@ -120,6 +131,18 @@ export interface Config {
     readonly ffprobePath?: string;
     readonly timeoutSec: number;
   };
+  readonly distribution: {
+    readonly quietStart: string;
+    readonly quietEnd: string;
+    readonly maxSessionMin: number;
+    readonly cacheAheadDays: number;
+    readonly pushCron: string;
+    readonly pushTimeoutMs: number;
+    readonly pushBackoffMs: number;
+    readonly pushMaxBackoffMs: number;
+    readonly pushRetryHours: number;
+    readonly pushConcurrency: number;
+  };
   readonly jobs: {
     readonly transcodeConcurrency: number;
     readonly attempts: number;
@@ -147,8 +170,8 @@ function deepFreeze<T>(value: T): T {
 /** Parses the environment; throws ConfigError naming every bad setting. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<string, string>> = {}): Config {
   const source: Record<string, string | undefined> = { ...env, ...overrides };
-  // Empty strings mean "not set", as in most .env files.
-  for (const [k, v] of Object.entries(source)) if (v === '') delete source[k];
+  // Empty (or blank) strings mean "not set", as in most .env files.
+  for (const [k, v] of Object.entries(source)) if (v !== undefined && v.trim() === '') delete source[k];
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
@@ -198,6 +221,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       ffmpegPath: e.FFMPEG_PATH,
       ffprobePath: e.FFPROBE_PATH,
       timeoutSec: e.FFMPEG_TIMEOUT_SEC,
+    },
+    distribution: {
+      quietStart: e.QUIET_HOURS_START,
+      quietEnd: e.QUIET_HOURS_END,
+      maxSessionMin: e.MAX_SESSION_MIN,
+      cacheAheadDays: e.CACHE_AHEAD_DAYS,
+      pushCron: e.PUSH_CRON,
+      pushTimeoutMs: e.PUSH_TIMEOUT_MS,
+      pushBackoffMs: e.PUSH_BACKOFF_MS,
+      pushMaxBackoffMs: e.PUSH_MAX_BACKOFF_MS,
+      pushRetryHours: e.PUSH_RETRY_HOURS,
+      pushConcurrency: e.PUSH_CONCURRENCY,
     },
     jobs: {
       transcodeConcurrency: e.TRANSCODE_CONCURRENCY,

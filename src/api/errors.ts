@@ -1,6 +1,7 @@
 import type {} from 'pino-http';
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
+import { ServiceError } from '../services/errors.js';
 
 /** An error the client caused or may act on: status, a stable code, and messages in Vietnamese and English. */
 export class HttpError extends Error {
@@ -24,8 +25,14 @@ export function zodToHttp(err: ZodError): HttpError {
   return new HttpError(422, 'VALIDATION_FAILED', first ? `${first.field}: ${first.message}` : 'invalid input', 'Dữ liệu không hợp lệ', details);
 }
 
+const STATUS_OF_KIND = { invalid: 422, conflict: 409, not_found: 404, forbidden: 403 } as const;
+
+function serviceToHttp(err: ServiceError): HttpError {
+  return new HttpError(STATUS_OF_KIND[err.kind], err.code, err.message, err.messageVi, err.details);
+}
+
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  const e = err instanceof ZodError ? zodToHttp(err) : err;
+  const e = err instanceof ZodError ? zodToHttp(err) : err instanceof ServiceError ? serviceToHttp(err) : err;
   if (e instanceof HttpError) {
     if (e.status >= 500) req.log?.error({ err }, 'request failed');
     else req.log?.info({ code: e.code, status: e.status }, e.message);

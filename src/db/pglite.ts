@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import type { Database, Queryable, QueryResult } from './database.js';
 
 const parsers = { [types.INT8]: (v: string) => Number(v) };
@@ -7,7 +8,8 @@ const parsers = { [types.INT8]: (v: string) => Number(v) };
 /** PGlite keeps data under dir (or in memory when dir is undefined). It serialises queries on one connection. */
 export async function createPgliteDatabase(dir: string | undefined): Promise<Database> {
   if (dir) fs.mkdirSync(dir, { recursive: true });
-  const db = await PGlite.create(dir, { parsers });
+  // btree_gist backs the exclusion constraint that keeps a station's airings from overlapping.
+  const db = await PGlite.create(dir, { parsers, extensions: { btree_gist } });
 
   const wrap = (c: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
     async query<R>(text: string, params?: unknown[]): Promise<QueryResult<R>> {

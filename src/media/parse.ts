@@ -29,9 +29,10 @@ export function parseSilences(lines: string[], durationSec: number): Interval[] 
   const out: Interval[] = [];
   let open: number | null = null;
   for (const line of lines) {
-    const s = /silence_start:\s*(-?[\d.]+)/.exec(line);
+    // ffmpeg prints these with %g: tiny values come as 6.80272e-05.
+    const s = /silence_start:\s*(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)/i.exec(line);
     if (s) open = Math.max(0, Number(s[1]));
-    const e = /silence_end:\s*(-?[\d.]+)/.exec(line);
+    const e = /silence_end:\s*(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)/i.exec(line);
     if (e && open !== null) {
       out.push({ start: open, end: Number(e[1]) });
       open = null;

@@ -11,3 +11,4 @@ export type { ResolvedWallTime } from './wallclock.js';
 export { allocateAirings } from './allocate.js';
 export type { Allocation, AllocationInput, PlannedAiring } from './allocate.js';
 export type { Shortfall, ShortfallReason } from './shortfall.js';
+export { touchesQuietHours } from './quiet.js';

@@ -19,6 +19,8 @@ export function planTrim(silences: Interval[], durationSec: number, policy: Trim
   let start = 0;
   let end = durationSec;
   const lead = silences.find((s) => s.start <= edge);
+  // Silence from end to end leaves nothing to keep: trimming is not the tool for that (validation is).
+  if (lead && lead.end >= durationSec - edge) return { start: 0, end: durationSec };
   if (lead && lead.end - lead.start >= policy.minSilenceSec) start = Math.max(0, lead.end - policy.keepSec);
   const tail = silences.find((s) => s.end >= durationSec - edge && s.start > start);
   if (tail && tail.end - tail.start >= policy.minSilenceSec) end = Math.min(durationSec, tail.start + policy.keepSec);

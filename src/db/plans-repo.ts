@@ -1,0 +1,177 @@
+import type { Priority } from '../domain/airtime/index.js';
+import type { Queryable } from './database.js';
+
+export type PlanStatus = 'draft' | 'approved' | 'cancelled';
+export type AiringStatus = 'draft' | 'live' | 'cancelled';
+
+export interface PlanRow {
+  id: string;
+  episodeId: string;
+  status: PlanStatus;
+  priority: Priority;
+  airingsPerStation: number;
+  fromDate: string;
+  toDate: string;
+  minGapSec: number;
+  allStations: boolean;
+  createdBy: string | null;
+  approvedBy: string | null;
+  createdAt: Date;
+  approvedAt: Date | null;
+  cancelledAt: Date | null;
+}
+
+export interface PlanStationRow {
+  stationId: string;
+  requested: number;
+  placed: number;
+  shortfallReason: string | null;
+  shortfallMessage: string | null;
+}
+
+export interface AiringRow {
+  id: string;
+  planId: string;
+  stationId: string;
+  episodeId: string;
+  startsAt: Date;
+  endsAt: Date;
+  priority: Priority;
+  status: AiringStatus;
+  slotIndex: number | null;
+}
+
+type Raw = Record<string, unknown>;
+const d = (v: unknown) => (v ? new Date(v as string) : null);
+// PGlite and node-postgres both hand back dates as Date; keep the calendar date as written.
+const localDate = (v: unknown) => (v instanceof Date ? `${v.getUTCFullYear()}-${String(v.getUTCMonth() + 1).padStart(2, '0')}-${String(v.getUTCDate()).padStart(2, '0')}` : String(v).slice(0, 10));
+
+export const toPlan = (r: Raw): PlanRow => ({
+  id: r.id as string,
+  episodeId: r.episode_id as string,
+  status: r.status as PlanStatus,
+  priority: r.priority as Priority,
+  airingsPerStation: Number(r.airings_per_station),
+  fromDate: localDate(r.from_date),
+  toDate: localDate(r.to_date),
+  minGapSec: Number(r.min_gap_sec),
+  allStations: Boolean(r.all_stations),
+  createdBy: (r.created_by as string | null) ?? null,
+  approvedBy: (r.approved_by as string | null) ?? null,
+  createdAt: new Date(r.created_at as string),
+  approvedAt: d(r.approved_at),
+  cancelledAt: d(r.cancelled_at),
+});
+
+export const toAiring = (r: Raw): AiringRow => ({
+  id: r.id as string,
+  planId: r.plan_id as string,
+  stationId: r.station_id as string,
+  episodeId: r.episode_id as string,
+  startsAt: new Date(r.starts_at as string),
+  endsAt: new Date(r.ends_at as string),
+  priority: r.priority as Priority,
+  status: r.status as AiringStatus,
+  slotIndex: r.slot_index === null || r.slot_index === undefined ? null : Number(r.slot_index),
+});
+
+const AIRING_COLUMNS = 'id, plan_id, station_id, episode_id, starts_at, ends_at, priority, status, slot_index';
+
+export function plansRepo(db: Queryable) {
+  return {
+    async insertPlan(p: Omit<PlanRow, 'createdAt' | 'approvedAt' | 'cancelledAt' | 'approvedBy' | 'status'>): Promise<void> {
+      await db.query(
+        `INSERT INTO plans (id, episode_id, status, priority, airings_per_station, from_date, to_date, min_gap_sec, all_stations, created_by)
+         VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $8, $9)`,
+        [p.id, p.episodeId, p.priority, p.airingsPerStation, p.fromDate, p.toDate, p.minGapSec, p.allStations, p.createdBy],
+      );
+    },
+
+    async insertPlanStation(planId: string, s: PlanStationRow): Promise<void> {
+      await db.query(
+        `INSERT INTO plan_stations (plan_id, station_id, requested, placed, shortfall_reason, shortfall_message) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [planId, s.stationId, s.requested, s.placed, s.shortfallReason, s.shortfallMessage],
+      );
+    },
+
+    async insertAirings(rows: AiringRow[]): Promise<void> {
+      // One statement per batch of rows: plans for "all" stations create thousands of airings.
+      for (let i = 0; i < rows.length; i += 500) {
+        const batch = rows.slice(i, i + 500);
+        const params: unknown[] = [];
+        const values = batch.map((a) => {
+          params.push(a.id, a.planId, a.stationId, a.episodeId, a.startsAt, a.endsAt, a.priority, a.status, a.slotIndex);
+          const n = params.length;
+          return `($${n - 8}, $${n - 7}, $${n - 6}, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+        });
+        await db.query(`INSERT INTO airings (${AIRING_COLUMNS}) VALUES ${values.join(', ')}`, params);
+      }
+    },
+
+    async getPlan(id: string, forUpdate = false): Promise<PlanRow | null> {
+      const r = await db.query<Raw>(`SELECT * FROM plans WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+      return r.rows[0] ? toPlan(r.rows[0]) : null;
+    },
+
+    async listPlans(opts: { status?: PlanStatus; limit: number; offset: number }): Promise<{ items: PlanRow[]; total: number }> {
+      const where = opts.status ? 'WHERE status = $3' : '';
+      const params: unknown[] = [opts.limit, opts.offset];
+      if (opts.status) params.push(opts.status);
+      const r = await db.query<Raw>(`SELECT *, count(*) OVER () AS total FROM plans ${where} ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`, params);
+      return { items: r.rows.map(toPlan), total: r.rows[0] ? Number(r.rows[0].total) : 0 };
+    },
+
+    async planStations(planId: string): Promise<PlanStationRow[]> {
+      const r = await db.query<Raw>('SELECT * FROM plan_stations WHERE plan_id = $1', [planId]);
+      return r.rows.map((x) => ({
+        stationId: x.station_id as string,
+        requested: Number(x.requested),
+        placed: Number(x.placed),
+        shortfallReason: (x.shortfall_reason as string | null) ?? null,
+        shortfallMessage: (x.shortfall_message as string | null) ?? null,
+      }));
+    },
+
+    async planAirings(planId: string): Promise<AiringRow[]> {
+      const r = await db.query<Raw>(`SELECT ${AIRING_COLUMNS} FROM airings WHERE plan_id = $1 ORDER BY station_id, starts_at`, [planId]);
+      return r.rows.map(toAiring);
+    },
+
+    async setPlanStatus(id: string, status: PlanStatus, by: string | null): Promise<void> {
+      const extra = status === 'approved' ? ', approved_at = now(), approved_by = $3' : status === 'cancelled' ? ', cancelled_at = now()' : '';
+      await db.query(`UPDATE plans SET status = $2${extra} WHERE id = $1`, status === 'approved' ? [id, status, by] : [id, status]);
+    },
+
+    /** Non-cancelled airings of these stations that touch [from, to). */
+    async busy(stationIds: string[], from: Date, to: Date): Promise<AiringRow[]> {
+      if (stationIds.length === 0) return [];
+      const r = await db.query<Raw>(
+        `SELECT ${AIRING_COLUMNS} FROM airings WHERE station_id = ANY($1::uuid[]) AND status <> 'cancelled' AND ends_at > $2 AND starts_at < $3`,
+        [stationIds, from, to],
+      );
+      return r.rows.map(toAiring);
+    },
+
+    async getAiring(id: string, forUpdate = false): Promise<AiringRow | null> {
+      const r = await db.query<Raw>(`SELECT ${AIRING_COLUMNS} FROM airings WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+      return r.rows[0] ? toAiring(r.rows[0]) : null;
+    },
+
+    async stationAirings(stationId: string, from: Date, to: Date, statuses: AiringStatus[]): Promise<AiringRow[]> {
+      const r = await db.query<Raw>(
+        `SELECT ${AIRING_COLUMNS} FROM airings WHERE station_id = $1 AND status = ANY($4::text[]) AND ends_at > $2 AND starts_at < $3 ORDER BY starts_at`,
+        [stationId, from, to, statuses],
+      );
+      return r.rows.map(toAiring);
+    },
+
+    async setAiringStatus(ids: string[], status: AiringStatus): Promise<void> {
+      if (ids.length === 0) return;
+      await db.query('UPDATE airings SET status = $2, updated_at = now() WHERE id = ANY($1::uuid[])', [ids, status]);
+    },
+
+    async setAiringTimes(id: string, startsAt: Date, endsAt: Date): Promise<void> {
+      await db.query('UPDATE airings SET starts_at = $2, ends_at = $3, slot_index = NULL, updated_at = now() WHERE id = $1', [id, startsAt, endsAt]);
+    },
+  };
+}

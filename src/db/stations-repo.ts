@@ -1,0 +1,166 @@
+import type { Grid } from '../domain/airtime/index.js';
+import type { Queryable } from './database.js';
+
+export interface StationRow {
+  id: string;
+  code: string;
+  name: string;
+  timezone: string;
+  grid: Grid;
+  webhookUrl: string | null;
+  webhookSecret: string;
+  rendition: 'mp3' | 'opus';
+  active: boolean;
+  scheduleRev: number;
+  lastContactAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface PushRow {
+  wantedVersion: string | null;
+  attempts: number;
+  lastAttemptAt: Date | null;
+  lastResult: string | null;
+  lastStatusCode: number | null;
+  deliveredVersion: string | null;
+  deliveredRev: number | null;
+  deliveredAt: Date | null;
+}
+
+type Raw = Record<string, unknown>;
+const date = (v: unknown) => (v ? new Date(v as string) : null);
+
+const toStation = (r: Raw): StationRow => ({
+  id: r.id as string,
+  code: r.code as string,
+  name: r.name as string,
+  timezone: r.timezone as string,
+  grid: (typeof r.grid === 'string' ? JSON.parse(r.grid) : r.grid) as Grid,
+  webhookUrl: (r.webhook_url as string | null) ?? null,
+  webhookSecret: r.webhook_secret as string,
+  rendition: r.rendition as 'mp3' | 'opus',
+  active: Boolean(r.active),
+  scheduleRev: Number(r.schedule_rev),
+  lastContactAt: date(r.last_contact_at),
+  createdAt: new Date(r.created_at as string),
+  updatedAt: new Date(r.updated_at as string),
+});
+
+const toPush = (r: Raw): PushRow | null =>
+  r.push_station_id
+    ? {
+        wantedVersion: (r.wanted_version as string | null) ?? null,
+        attempts: Number(r.attempts ?? 0),
+        lastAttemptAt: date(r.last_attempt_at),
+        lastResult: (r.last_result as string | null) ?? null,
+        lastStatusCode: r.last_status_code === null || r.last_status_code === undefined ? null : Number(r.last_status_code),
+        deliveredVersion: (r.delivered_version as string | null) ?? null,
+        deliveredRev: r.delivered_rev === null || r.delivered_rev === undefined ? null : Number(r.delivered_rev),
+        deliveredAt: date(r.delivered_at),
+      }
+    : null;
+
+const COLUMNS = `s.id, s.code, s.name, s.timezone, s.grid, s.webhook_url, s.webhook_secret, s.rendition, s.active, s.schedule_rev,
+  s.last_contact_at, s.created_at, s.updated_at`;
+const PUSH_COLUMNS = `p.station_id AS push_station_id, p.wanted_version, p.attempts, p.last_attempt_at, p.last_result,
+  p.last_status_code, p.delivered_version, p.delivered_rev, p.delivered_at`;
+
+export function stationsRepo(db: Queryable) {
+  return {
+    async insert(s: { id: string; code: string; name: string; timezone: string; grid: Grid; webhookUrl: string | null; webhookSecret: string; tokenHash: string; rendition: 'mp3' | 'opus' }): Promise<StationRow> {
+      const r = await db.query<Raw>(
+        `INSERT INTO stations AS s (id, code, name, timezone, grid, webhook_url, webhook_secret, token_hash, rendition)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
+        [s.id, s.code, s.name, s.timezone, JSON.stringify(s.grid), s.webhookUrl, s.webhookSecret, s.tokenHash, s.rendition],
+      );
+      return toStation(r.rows[0]!);
+    },
+
+    async get(id: string): Promise<(StationRow & { push: PushRow | null }) | null> {
+      const r = await db.query<Raw>(`SELECT ${COLUMNS}, ${PUSH_COLUMNS} FROM stations s LEFT JOIN pushes p ON p.station_id = s.id WHERE s.id = $1`, [id]);
+      return r.rows[0] ? { ...toStation(r.rows[0]), push: toPush(r.rows[0]) } : null;
+    },
+
+    async codeTaken(code: string): Promise<boolean> {
+      return (await db.query('SELECT 1 FROM stations WHERE code = $1', [code])).rowCount > 0;
+    },
+
+    async list(opts: { active?: boolean; limit: number; offset: number }): Promise<{ items: (StationRow & { push: PushRow | null })[]; total: number }> {
+      const where = opts.active === undefined ? '' : 'WHERE s.active = $3';
+      const params: unknown[] = [opts.limit, opts.offset];
+      if (opts.active !== undefined) params.push(opts.active);
+      const r = await db.query<Raw>(
+        `SELECT ${COLUMNS}, ${PUSH_COLUMNS}, count(*) OVER () AS total FROM stations s LEFT JOIN pushes p ON p.station_id = s.id
+         ${where} ORDER BY s.code LIMIT $1 OFFSET $2`,
+        params,
+      );
+      return { items: r.rows.map((x) => ({ ...toStation(x), push: toPush(x) })), total: r.rows[0] ? Number(r.rows[0].total) : 0 };
+    },
+
+    async activeIds(): Promise<string[]> {
+      return (await db.query<{ id: string }>('SELECT id FROM stations WHERE active ORDER BY code')).rows.map((r) => r.id);
+    },
+
+    async byIds(ids: string[]): Promise<StationRow[]> {
+      if (ids.length === 0) return [];
+      const r = await db.query<Raw>(`SELECT ${COLUMNS} FROM stations s WHERE s.id = ANY($1::uuid[]) ORDER BY s.code`, [ids]);
+      return r.rows.map(toStation);
+    },
+
+    /** Locks the stations' rows for the rest of the transaction: allocations for one station never interleave. */
+    async lockForScheduling(ids: string[]): Promise<StationRow[]> {
+      if (ids.length === 0) return [];
+      const r = await db.query<Raw>(`SELECT ${COLUMNS} FROM stations s WHERE s.id = ANY($1::uuid[]) ORDER BY s.id FOR UPDATE`, [ids]);
+      return r.rows.map(toStation);
+    },
+
+    async update(id: string, patch: Partial<{ name: string; grid: Grid; webhookUrl: string | null; rendition: 'mp3' | 'opus'; timezone: string }>): Promise<void> {
+      const sets: string[] = [];
+      const params: unknown[] = [id];
+      const add = (col: string, v: unknown) => {
+        params.push(v);
+        sets.push(`${col} = $${params.length}`);
+      };
+      if (patch.name !== undefined) add('name', patch.name);
+      if (patch.grid !== undefined) add('grid', JSON.stringify(patch.grid));
+      if (patch.webhookUrl !== undefined) add('webhook_url', patch.webhookUrl);
+      if (patch.rendition !== undefined) add('rendition', patch.rendition);
+      if (patch.timezone !== undefined) add('timezone', patch.timezone);
+      await db.query(`UPDATE stations SET ${[...sets, 'schedule_rev = schedule_rev + 1', 'updated_at = now()'].join(', ')} WHERE id = $1`, params);
+    },
+
+    async deactivate(id: string): Promise<void> {
+      await db.query('UPDATE stations SET active = false, schedule_rev = schedule_rev + 1, updated_at = now() WHERE id = $1', [id]);
+    },
+
+    async setTokenHash(id: string, tokenHash: string): Promise<void> {
+      await db.query('UPDATE stations SET token_hash = $2, updated_at = now() WHERE id = $1', [id, tokenHash]);
+    },
+
+    async setWebhookSecret(id: string, secret: string): Promise<void> {
+      await db.query('UPDATE stations SET webhook_secret = $2, updated_at = now() WHERE id = $1', [id, secret]);
+    },
+
+    async byTokenHash(tokenHash: string): Promise<StationRow | null> {
+      const r = await db.query<Raw>(`SELECT ${COLUMNS} FROM stations s WHERE s.token_hash = $1 AND s.active`, [tokenHash]);
+      return r.rows[0] ? toStation(r.rows[0]) : null;
+    },
+
+    /** Last contact, written at most once a minute per station so polling does not turn into writes. */
+    async touchContact(id: string): Promise<void> {
+      await db.query(
+        `UPDATE stations SET last_contact_at = now() WHERE id = $1 AND (last_contact_at IS NULL OR last_contact_at < now() - interval '1 minute')`,
+        [id],
+      );
+    },
+  };
+}
+
+/** Marks stations' manifests as possibly changed; the scheduler and pollers notice the new revision. */
+export async function bumpScheduleRev(db: Queryable, stationIds: string[]): Promise<void> {
+  if (stationIds.length === 0) return;
+  await db.query('UPDATE stations SET schedule_rev = schedule_rev + 1, updated_at = now() WHERE id = ANY($1::uuid[])', [stationIds]);
+}
+
+export type StationsRepo = ReturnType<typeof stationsRepo>;

@@ -1,0 +1,2 @@
+export * from './airtime/index.js';
+export * from './manifest/index.js';
