@@ -18,6 +18,14 @@ import { startEmbeddedS3, type EmbeddedS3 } from './storage/embedded-s3.js';
 import { createObjectStore, type ObjectStore } from './storage/object-store.js';
 import { createS3Client } from './storage/s3-client.js';
 import { transcodeFailureHook, transcodeHandler } from '../workers/transcode.js';
+import { pushHandler } from '../workers/push.js';
+import { serviceSecret } from './db/secrets-repo.js';
+import { stationsRepo } from './db/stations-repo.js';
+import { manifestBuilder } from './services/manifest-service.js';
+import { manifestCache } from './services/manifest-cache.js';
+import { planService } from './services/plan-service.js';
+import { pushService, type PushService } from './services/push-service.js';
+import { stationService } from './services/station-service.js';
 
 export interface Runtime {
   config: Config;
@@ -28,6 +36,7 @@ export interface Runtime {
   /** Base URL of the HTTP API when this process serves it. */
   url?: string;
   reconcile(): Promise<number>;
+  push: PushService;
   close(): Promise<void>;
 }
 
@@ -72,7 +81,13 @@ export async function startRuntime(config: Config, logger = createLogger(config)
     closers.push(() => queues.close());
     const reconcile = () => reconcileEpisodes({ db, queues, logger }, config.jobs.reconcileGraceSec);
 
-    const runtime: Runtime = { config, logger, db, store, queues, reconcile, close };
+    const linkSecret = await serviceSecret(db, 'media_links');
+    const build = manifestBuilder({ db, config, linkSecret });
+    // Pushed manifests carry absolute links: PUBLIC_URL in deployments, this process's own address otherwise.
+    const baseUrl = () => config.http.publicUrl ?? runtime.url ?? `http://127.0.0.1:${config.http.port}`;
+    const push = pushService({ db, config, queues, build, baseUrl, logger });
+
+    const runtime: Runtime = { config, logger, db, store, queues, reconcile, push, close };
 
     if (runs(config, 'worker')) {
       const runner = createMediaRunner(resolveMediaBinaries(config.media));
@@ -82,6 +97,9 @@ export async function startRuntime(config: Config, logger = createLogger(config)
       worker.on('failed', (job, err) => void transcodeFailureHook(deps, logger, config.jobs.attempts)(job, err));
       worker.on('error', (err) => logger.warn({ err }, 'transcode worker error'));
       closers.push(() => worker.close());
+      const pushWorker = createWorker(config, 'push', pushHandler(push, logger), config.distribution.pushConcurrency);
+      pushWorker.on('error', (err) => logger.warn({ err }, 'push worker error'));
+      closers.push(() => pushWorker.close());
     }
 
     if (runs(config, 'scheduler')) {
@@ -95,16 +113,49 @@ export async function startRuntime(config: Config, logger = createLogger(config)
       void tick();
       const task = cron.schedule(config.jobs.reconcileCron, tick, { name: 'reconcile-episodes', noOverlap: true });
       closers.push(async () => task.destroy());
+      const pushTick = async () => {
+        try {
+          const r = await push.scheduleDue();
+          if (r.queued > 0) logger.info(r, 'pushes queued');
+        } catch (err) {
+          logger.warn({ err }, 'push scheduling failed; will try again at the next tick');
+        }
+      };
+      const pushTask = cron.schedule(config.distribution.pushCron, pushTick, { name: 'schedule-pushes', noOverlap: true });
+      closers.push(async () => pushTask.destroy());
     }
 
     if (runs(config, 'api')) {
       const users = usersRepo(db);
+      const stationRows = stationsRepo(db);
       const app = createApp({
         config,
         logger,
         store,
+        db,
+        linkSecret,
+        stationsRepo: stationRows,
+        stations: stationService({ db, config }),
+        plans: planService({
+          db,
+          config,
+          // An emergency does not wait for the next tick.
+          hooks: {
+            onEmergency: (ids) =>
+              push.scheduleDue(ids).then(
+                () => undefined,
+                (err: unknown) => logger.warn({ err }, 'emergency push not queued now; the next tick will'),
+              ),
+          },
+        }),
+        manifest: manifestCache(build),
         episodes: episodeService({ db, store, queues, logger }),
-        auth: { adminToken: config.adminToken, ownerOfToken: (h) => users.ownerOfToken(h) },
+        auth: {
+          adminToken: config.adminToken,
+          ownerOfToken: (h) => users.ownerOfToken(h),
+          stationOfToken: (h) => stationRows.byTokenHash(h),
+          touchStation: (id) => stationRows.touchContact(id),
+        },
         readiness: [
           { name: 'database', check: async () => void (await db.query('SELECT 1')) },
           { name: 'redis', check: () => queues.ping() },

@@ -5,6 +5,15 @@ import type { Config } from '../../config/index.js';
 import type { Logger } from '../logger.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { EpisodeService } from '../services/episode-service.js';
+import type { Database } from '../db/database.js';
+import type { StationsRepo } from '../db/stations-repo.js';
+import type { PlanService } from '../services/plan-service.js';
+import type { StationService } from '../services/station-service.js';
+import type { ManifestDocument } from '../domain/manifest/index.js';
+import type { StationRow } from '../db/stations-repo.js';
+import { airingsRouter, plansRouter } from './routes/plans.js';
+import { stationsRouter } from './routes/stations.js';
+import { stationFeedRouter, stationMediaRouter } from './routes/station-feed.js';
 import { authenticate, type AuthDeps } from './auth.js';
 import { errorHandler, HttpError } from './errors.js';
 import { episodesRouter } from './routes/episodes.js';
@@ -17,6 +26,12 @@ export interface AppDeps {
   episodes: EpisodeService;
   auth: AuthDeps;
   readiness: ReadinessCheck[];
+  db: Database;
+  stationsRepo: StationsRepo;
+  stations: StationService;
+  plans: PlanService;
+  manifest: (station: StationRow, at: Date, baseUrl: string) => Promise<{ doc: ManifestDocument }>;
+  linkSecret: string;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -40,9 +55,15 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter(deps.readiness));
 
   const api = express.Router();
+  // Signed media links authenticate themselves, so any player on a station can fetch them.
+  api.use('/station/media', stationMediaRouter({ db: deps.db, store: deps.store, stations: deps.stationsRepo, linkSecret: deps.linkSecret, logger: deps.logger }));
   api.use(authenticate(deps.auth));
   api.use(express.json({ limit: '2mb' }));
   api.use('/episodes', episodesRouter({ config: deps.config, episodes: deps.episodes, store: deps.store }));
+  api.use('/stations', stationsRouter({ stations: deps.stations, plans: deps.plans, db: deps.db }));
+  api.use('/plans', plansRouter({ plans: deps.plans }));
+  api.use('/airings', airingsRouter({ plans: deps.plans }));
+  api.use('/station', stationFeedRouter({ config: deps.config, manifest: deps.manifest }));
   api.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `No route ${req.method} ${req.originalUrl}`, 'Không tìm thấy')));
   app.use('/api/v1', api);
 

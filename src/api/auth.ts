@@ -1,25 +1,34 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { hashToken, sameSecret } from '../domain/tokens.js';
 import type { Role, TokenOwner } from '../db/users-repo.js';
+import type { StationRow } from '../db/stations-repo.js';
 import { HttpError } from './errors.js';
+
+/** Who is calling: a person (by role) or a station's own device (role `station`). */
+export type PrincipalRole = Role | 'station';
 
 export interface Principal {
   userId: string | null;
   name: string;
-  role: Role;
-  /** Operators act for exactly one station. */
+  role: PrincipalRole;
+  /** Operators and stations act for exactly one station. */
   stationId: string | null;
 }
 
 declare module 'express-serve-static-core' {
   interface Request {
     principal?: Principal;
+    /** The calling station's row, when a station token was used. */
+    station?: StationRow;
   }
 }
 
 export interface AuthDeps {
   adminToken?: string;
   ownerOfToken(tokenHash: string): Promise<TokenOwner | null>;
+  stationOfToken(tokenHash: string): Promise<StationRow | null>;
+  /** Records that the station was heard from (throttled by the implementation). */
+  touchStation(stationId: string): Promise<void>;
 }
 
 const unauthorized = () =>
@@ -39,17 +48,29 @@ export function authenticate(deps: AuthDeps): RequestHandler {
       req.principal = { userId: null, name: 'ADMIN_TOKEN', role: 'admin', stationId: null };
       return next();
     }
-    const owner = await deps.ownerOfToken(hashToken(token));
-    if (!owner) {
-      res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
-      return next(unauthorized());
+    const hash = hashToken(token);
+    // Station tokens carry their own prefix, so each lookup goes to one table only.
+    if (token.startsWith('lxs_')) {
+      const station = await deps.stationOfToken(hash);
+      if (station) {
+        req.principal = { userId: null, name: `station ${station.code}`, role: 'station', stationId: station.id };
+        req.station = station;
+        void deps.touchStation(station.id).catch(() => undefined);
+        return next();
+      }
+    } else {
+      const owner = await deps.ownerOfToken(hash);
+      if (owner) {
+        req.principal = { userId: owner.userId, name: owner.name, role: owner.role, stationId: owner.stationId };
+        return next();
+      }
     }
-    req.principal = { userId: owner.userId, name: owner.name, role: owner.role, stationId: owner.stationId };
-    next();
+    res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
+    next(unauthorized());
   };
 }
 
-export function requireRole(...roles: Role[]): RequestHandler {
+export function requireRole(...roles: PrincipalRole[]): RequestHandler {
   return (req, _res, next) => {
     const p = req.principal;
     if (!p) return next(unauthorized());
@@ -65,4 +86,12 @@ export function requireRole(...roles: Role[]): RequestHandler {
 export function principalOf(req: Request): Principal {
   if (!req.principal) throw unauthorized();
   return req.principal;
+}
+
+/** Operators (and stations) see only their own station; other readers see every station. */
+export function assertMayReadStation(req: Request, stationId: string): void {
+  const p = principalOf(req);
+  if ((p.role === 'operator' || p.role === 'station') && p.stationId !== stationId) {
+    throw new HttpError(403, 'OTHER_STATION', 'You may only see your own station', 'Bạn chỉ được xem đài của mình');
+  }
 }

@@ -1,6 +1,8 @@
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import type { ObjectStore } from '../storage/object-store.js';
+import { Meter } from '../storage/meter.js';
+import type { ByteSpan } from '../domain/delivery/ranges.js';
 import { HttpError } from './errors.js';
 
 export interface ServedObject {
@@ -13,9 +15,15 @@ export interface ServedObject {
 
 /**
  * Serves a stored object with HTTP Range support (one range; 206/416), for stations resuming broken downloads.
- * Returns the byte range that was sent so callers can account for it.
+ * onSent gets the span of bytes that actually went out, also when the client hung up half-way.
  */
-export async function sendObject(req: Request, res: Response, store: ObjectStore, obj: ServedObject): Promise<{ start: number; end: number } | null> {
+export async function sendObject(
+  req: Request,
+  res: Response,
+  store: ObjectStore,
+  obj: ServedObject,
+  onSent?: (span: ByteSpan) => void,
+): Promise<void> {
   const etag = `"${obj.etag}"`;
   res.setHeader('Accept-Ranges', 'bytes');
   res.setHeader('ETag', etag);
@@ -25,7 +33,7 @@ export async function sendObject(req: Request, res: Response, store: ObjectStore
 
   if (req.headers['if-none-match'] === etag) {
     res.status(304).end();
-    return null;
+    return;
   }
   let start = 0;
   let end = obj.sizeBytes - 1;
@@ -48,9 +56,17 @@ export async function sendObject(req: Request, res: Response, store: ObjectStore
   res.setHeader('Content-Length', String(end - start + 1));
   if (req.method === 'HEAD' || obj.sizeBytes === 0) {
     res.end();
-    return { start, end };
+    return;
   }
   const body = await store.getStream(obj.key, start === 0 && end === obj.sizeBytes - 1 ? undefined : { start, end });
-  await pipeline(body, res);
-  return { start, end };
+  const meter = new Meter();
+  try {
+    await pipeline(body, meter, res);
+  } catch (err) {
+    // A client hanging up mid-download is normal on 3G; what it got still counts.
+    if (!res.destroyed && !req.destroyed) throw err;
+  } finally {
+    // Bytes handed to the socket: a resumed download asks again for whatever did not arrive.
+    if (meter.bytes > 0) onSent?.({ start, end: start + meter.bytes - 1 });
+  }
 }

@@ -1,7 +1,7 @@
 import { Queue, Worker, type Job, type Processor } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Config } from '../../config/index.js';
-import { jobIdFor, jobOptions, JOB_NAMES, type JobName, type JobPayloads } from './jobs.js';
+import { cappedDelay, CAPPED_EXPONENTIAL, jobIdFor, jobOptions, JOB_NAMES, type JobName, type JobPayloads } from './jobs.js';
 
 export type TypedJob<N extends JobName> = Job<JobPayloads[N], unknown, N>;
 
@@ -9,6 +9,8 @@ export interface JobQueues {
   add<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void>;
   /** The job's state, or null if BullMQ no longer holds it (never added, removed, or Redis was flushed). */
   state<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<string | null>;
+  /** Removes a job that has not started yet (waiting or delayed): a newer one replaces it. */
+  removePending<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void>;
   /** Removes a finished (completed/failed) job so the same id can run again. */
   clearFinished<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void>;
   ping(): Promise<void>;
@@ -71,12 +73,20 @@ export function createJobQueues(config: Config): JobQueues {
   const queue = (name: JobName) => queues.get(name)!;
   return {
     async add(name, payload) {
-      await connected(() => queue(name).add(name, payload, { ...jobOptions(name, config.jobs), jobId: jobIdFor(name, payload) }));
+      await connected(() => queue(name).add(name, payload, { ...jobOptions(name, config.jobs, config.distribution), jobId: jobIdFor(name, payload) }));
     },
     async state(name, payload) {
       return connected(async () => {
         const job = await queue(name).getJob(jobIdFor(name, payload));
         return job ? await job.getState() : null;
+      });
+    },
+    async removePending(name, payload) {
+      await connected(async () => {
+        const job = await queue(name).getJob(jobIdFor(name, payload));
+        if (!job) return;
+        const state = await job.getState();
+        if (state === 'waiting' || state === 'delayed' || state === 'prioritized') await job.remove();
       });
     },
     async clearFinished(name, payload) {
@@ -112,5 +122,9 @@ export function createWorker<N extends JobName>(
     lockDuration: config.jobs.lockMs,
     stalledInterval: config.jobs.stalledIntervalMs,
     maxStalledCount: config.jobs.maxStalled,
+    settings: {
+      backoffStrategy: (attemptsMade: number, type?: string) =>
+        type === CAPPED_EXPONENTIAL ? cappedDelay(attemptsMade, config.distribution.pushBackoffMs, config.distribution.pushMaxBackoffMs) : 0,
+    },
   });
 }

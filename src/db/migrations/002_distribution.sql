@@ -99,5 +99,7 @@ CREATE TABLE pushes (
   last_status_code  integer,
   delivered_version text,
   delivered_rev     bigint,
-  delivered_at      timestamptz
+  delivered_at      timestamptz,
+  -- When the delivered document goes stale by itself (an airing ends, another comes within the window).
+  next_change_at    timestamptz
 );

@@ -1,0 +1,89 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { stationDeliveries } from '../../db/deliveries-repo.js';
+import type { Database } from '../../db/database.js';
+import { localDateSchema, localPeriod } from '../../domain/airtime/index.js';
+import { toAiringView, type PlanService } from '../../services/plan-service.js';
+import { createStationSchema, toStationView, updateStationSchema, type StationService } from '../../services/station-service.js';
+import { assertMayReadStation, requireRole } from '../auth.js';
+
+const idSchema = z.uuid({ error: 'id must be a UUID' });
+const listSchema = z.object({
+  active: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+const rangeSchema = z.object({ from: localDateSchema.optional(), to: localDateSchema.optional() });
+
+export function stationsRouter(deps: { stations: StationService; plans: PlanService; db: Database }): Router {
+  const r = Router();
+  const { stations } = deps;
+  const readers = requireRole('admin', 'editor', 'viewer', 'operator');
+
+  r.post('/', requireRole('admin'), async (req, res) => {
+    const created = await stations.create(createStationSchema.parse(req.body));
+    res.status(201).location(`/api/v1/stations/${created.id}`).json(created);
+  });
+
+  r.get('/', requireRole('admin', 'editor', 'viewer'), async (req, res) => {
+    const q = listSchema.parse(req.query);
+    const { items, total } = await stations.list(q);
+    res.json({ items: items.map(toStationView), total, limit: q.limit, offset: q.offset });
+  });
+
+  r.get('/:id', readers, async (req, res) => {
+    const id = idSchema.parse(req.params.id);
+    assertMayReadStation(req, id);
+    res.json(toStationView(await stations.get(id)));
+  });
+
+  r.patch('/:id', requireRole('admin'), async (req, res) => {
+    const id = idSchema.parse(req.params.id);
+    res.json(toStationView(await stations.update(id, updateStationSchema.parse(req.body))));
+  });
+
+  r.post('/:id/deactivate', requireRole('admin'), async (req, res) => {
+    res.json(toStationView(await stations.deactivate(idSchema.parse(req.params.id))));
+  });
+
+  r.post('/:id/rotate-token', requireRole('admin'), async (req, res) => {
+    res.json(await stations.rotateToken(idSchema.parse(req.params.id)));
+  });
+
+  r.post('/:id/rotate-webhook-secret', requireRole('admin'), async (req, res) => {
+    res.json(await stations.rotateWebhookSecret(idSchema.parse(req.params.id)));
+  });
+
+  // The station's live schedule, by station-local dates (default: today and the next 7 days).
+  r.get('/:id/airings', readers, async (req, res) => {
+    const id = idSchema.parse(req.params.id);
+    assertMayReadStation(req, id);
+    const station = await stations.get(id);
+    const q = rangeSchema.parse(req.query);
+    const today = new Date().toLocaleDateString('en-CA', { timeZone: station.timezone });
+    const from = q.from ?? today;
+    const to = q.to ?? new Date(Date.parse(from) + 7 * 86_400_000).toISOString().slice(0, 10);
+    const period = localPeriod(station.timezone, from, to);
+    const airings = await deps.plans.stationAirings(id, period.startsAt, period.endsAt);
+    res.json({ stationId: id, from, to, items: airings.map((a) => toAiringView(a, station.timezone)) });
+  });
+
+  r.get('/:id/deliveries', readers, async (req, res) => {
+    const id = idSchema.parse(req.params.id);
+    assertMayReadStation(req, id);
+    await stations.get(id);
+    const rows = await stationDeliveries(deps.db, id);
+    res.json({
+      items: rows.map((d) => ({
+        episodeId: d.episodeId,
+        rendition: d.rendition,
+        sizeBytes: d.sizeBytes,
+        bytesServed: d.bytesServed,
+        ranges: d.ranges,
+        completedAt: d.completedAt?.toISOString() ?? null,
+      })),
+    });
+  });
+
+  return r;
+}
