@@ -92,6 +92,14 @@ const envSchema = z.object({
   PUSH_MAX_BACKOFF_MS: int(100, 24 * 3600_000).default(3600_000),
   PUSH_RETRY_HOURS: num(0.001, 24 * 30).default(26),
   PUSH_CONCURRENCY: int(1, 500).default(20),
+
+  MATCH_TOLERANCE_SEC: int(0, 24 * 3600).default(15 * 60),
+  MISSED_GRACE_SEC: int(0, 7 * 24 * 3600).default(3600),
+  CLOCK_SKEW_SEC: int(0, 24 * 3600).default(300),
+  REBROADCAST_THRESHOLD: num(0.01, 1).default(0.9),
+  TARGET_REBROADCASTS_PER_MONTH: int(0, 1000).default(3),
+  TARGET_OWN_PROGRAMMES_PER_MONTH: int(0, 1000).default(1),
+  REBROADCAST_SERIES: optionalText,
   RECONCILE_GRACE_SEC: int(0, 24 * 3600).default(30),
 });
 
@@ -142,6 +150,15 @@ export interface Config {
     readonly pushMaxBackoffMs: number;
     readonly pushRetryHours: number;
     readonly pushConcurrency: number;
+  };
+  readonly tracking: {
+    readonly matchToleranceSec: number;
+    readonly missedGraceSec: number;
+    readonly clockSkewSec: number;
+    readonly rebroadcastThreshold: number;
+    readonly targets: { readonly rebroadcastsPerMonth: number; readonly ownProgrammesPerMonth: number };
+    /** Only episodes of these series count toward the rebroadcast target; all producer episodes when absent. */
+    readonly series?: readonly string[];
   };
   readonly jobs: {
     readonly transcodeConcurrency: number;
@@ -233,6 +250,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       pushMaxBackoffMs: e.PUSH_MAX_BACKOFF_MS,
       pushRetryHours: e.PUSH_RETRY_HOURS,
       pushConcurrency: e.PUSH_CONCURRENCY,
+    },
+    tracking: {
+      matchToleranceSec: e.MATCH_TOLERANCE_SEC,
+      missedGraceSec: e.MISSED_GRACE_SEC,
+      clockSkewSec: e.CLOCK_SKEW_SEC,
+      rebroadcastThreshold: e.REBROADCAST_THRESHOLD,
+      targets: { rebroadcastsPerMonth: e.TARGET_REBROADCASTS_PER_MONTH, ownProgrammesPerMonth: e.TARGET_OWN_PROGRAMMES_PER_MONTH },
+      series: e.REBROADCAST_SERIES?.split(',').map((x) => x.trim()).filter(Boolean),
     },
     jobs: {
       transcodeConcurrency: e.TRANSCODE_CONCURRENCY,

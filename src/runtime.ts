@@ -26,6 +26,7 @@ import { manifestCache } from './services/manifest-cache.js';
 import { planService } from './services/plan-service.js';
 import { pushService, type PushService } from './services/push-service.js';
 import { stationService } from './services/station-service.js';
+import { trackingService } from './services/tracking-service.js';
 
 export interface Runtime {
   config: Config;
@@ -149,6 +150,7 @@ export async function startRuntime(config: Config, logger = createLogger(config)
           },
         }),
         manifest: manifestCache(build),
+        tracking: trackingService({ db, config }),
         episodes: episodeService({ db, store, queues, logger }),
         auth: {
           adminToken: config.adminToken,

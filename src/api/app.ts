@@ -14,6 +14,8 @@ import type { StationRow } from '../db/stations-repo.js';
 import { airingsRouter, plansRouter } from './routes/plans.js';
 import { stationsRouter } from './routes/stations.js';
 import { stationFeedRouter, stationMediaRouter } from './routes/station-feed.js';
+import { airedRouter, playsRouter, reportsRouter, statsRouter } from './routes/tracking.js';
+import type { TrackingService } from '../services/tracking-service.js';
 import { authenticate, type AuthDeps } from './auth.js';
 import { errorHandler, HttpError } from './errors.js';
 import { episodesRouter } from './routes/episodes.js';
@@ -32,6 +34,7 @@ export interface AppDeps {
   plans: PlanService;
   manifest: (station: StationRow, at: Date, baseUrl: string) => Promise<{ doc: ManifestDocument }>;
   linkSecret: string;
+  tracking: TrackingService;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -62,8 +65,10 @@ export function createApp(deps: AppDeps): Express {
   api.use('/episodes', episodesRouter({ config: deps.config, episodes: deps.episodes, store: deps.store }));
   api.use('/stations', stationsRouter({ stations: deps.stations, plans: deps.plans, db: deps.db }));
   api.use('/plans', plansRouter({ plans: deps.plans }));
-  api.use('/airings', airingsRouter({ plans: deps.plans }));
-  api.use('/station', stationFeedRouter({ config: deps.config, manifest: deps.manifest }));
+  api.use('/airings', airingsRouter({ plans: deps.plans }), airedRouter({ tracking: deps.tracking, plans: deps.plans }));
+  api.use('/station', playsRouter({ tracking: deps.tracking }), stationFeedRouter({ config: deps.config, manifest: deps.manifest }));
+  api.use('/stats', statsRouter({ tracking: deps.tracking }));
+  api.use('/reports', reportsRouter({ tracking: deps.tracking }));
   api.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `No route ${req.method} ${req.originalUrl}`, 'Không tìm thấy')));
   app.use('/api/v1', api);
 

@@ -108,17 +108,35 @@ export function episodesRepo(db: Queryable) {
       return r.rows[0] ? toEpisode(r.rows[0]) : null;
     },
 
-    async list(opts: { status?: EpisodeStatus; limit: number; offset: number }): Promise<{ items: EpisodeRow[]; total: number }> {
-      const where = opts.status ? 'WHERE status = $3' : '';
+    async list(opts: { status?: EpisodeStatus; limit: number; offset: number; stationId?: string }): Promise<{ items: EpisodeRow[]; total: number }> {
       const params: unknown[] = [opts.limit, opts.offset];
-      if (opts.status) params.push(opts.status);
+      const conds: string[] = [];
+      if (opts.status) {
+        params.push(opts.status);
+        conds.push(`status = $${params.length}`);
+      }
+      if (opts.stationId) {
+        params.push(opts.stationId);
+        conds.push(`(station_id = $${params.length} OR EXISTS (SELECT 1 FROM airings a WHERE a.episode_id = episodes.id AND a.station_id = $${params.length} AND a.status = 'live'))`);
+      }
+      const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
       const rows = await db.query<Raw>(
         `SELECT ${EPISODE_COLUMNS}, count(*) OVER () AS total FROM episodes ${where}
          ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2`,
         params,
       );
-      const total = rows.rows[0] ? Number(rows.rows[0].total) : opts.status ? await countWhere(db, opts.status) : await countWhere(db);
+      const total = rows.rows[0] ? Number(rows.rows[0].total) : 0;
       return { items: rows.rows.map(toEpisode), total };
+    },
+
+    /** An operator sees its own programmes and what was scheduled for its station. */
+    async visibleToStation(episodeId: string, stationId: string): Promise<boolean> {
+      const r = await db.query(
+        `SELECT 1 FROM episodes e WHERE e.id = $1 AND (e.station_id = $2
+           OR EXISTS (SELECT 1 FROM airings a WHERE a.episode_id = e.id AND a.station_id = $2 AND a.status = 'live'))`,
+        [episodeId, stationId],
+      );
+      return r.rowCount > 0;
     },
 
     async renditions(episodeId: string): Promise<RenditionRow[]> {
@@ -192,14 +210,6 @@ export async function completeEpisode(tx: Queryable, id: string, durationSec: nu
        ready_at = now(), updated_at = now() WHERE id = $1`,
     [id, durationSec],
   );
-}
-
-async function countWhere(db: Queryable, status?: EpisodeStatus): Promise<number> {
-  const r = await db.query<{ n: number }>(
-    status ? 'SELECT count(*)::int AS n FROM episodes WHERE status = $1' : 'SELECT count(*)::int AS n FROM episodes',
-    status ? [status] : [],
-  );
-  return Number(r.rows[0]?.n ?? 0);
 }
 
 export type EpisodesRepo = ReturnType<typeof episodesRepo>;

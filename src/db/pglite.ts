@@ -14,7 +14,8 @@ export async function createPgliteDatabase(dir: string | undefined): Promise<Dat
   const wrap = (c: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
     async query<R>(text: string, params?: unknown[]): Promise<QueryResult<R>> {
       const r = await c.query<R>(text, params);
-      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+      // PGlite reports affectedRows = 0 for a SELECT: count what came back, as node-postgres does.
+      return { rows: r.rows, rowCount: Math.max(r.rows.length, r.affectedRows ?? 0) };
     },
     async exec(sql: string) {
       await c.exec(sql);

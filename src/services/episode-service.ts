@@ -72,7 +72,8 @@ export function episodeService(deps: EpisodeServiceDeps) {
     },
 
     get: (id: string) => repo.get(id),
-    list: (opts: { status?: EpisodeStatus; limit: number; offset: number }) => repo.list(opts),
+    list: (opts: { status?: EpisodeStatus; limit: number; offset: number; stationId?: string }) => repo.list(opts),
+    visibleToStation: (id: string, stationId: string) => repo.visibleToStation(id, stationId),
     renditions: (id: string) => repo.renditions(id),
     renditionsFor: (ids: string[]) => repo.renditionsFor(ids),
   };

@@ -31,7 +31,8 @@ export function episodesRouter(deps: { config: Config; episodes: EpisodeService;
   const r = Router();
   const { episodes } = deps;
 
-  r.post('/', requireRole('admin', 'editor'), async (req: Request, res: Response) => {
+  // Operators upload their commune's own programme: it is tied to their station.
+  r.post('/', requireRole('admin', 'editor', 'operator'), async (req: Request, res: Response) => {
     const principal = principalOf(req);
     const episodeId = episodes.newEpisodeId();
     const sink = {
@@ -62,22 +63,31 @@ export function episodesRouter(deps: { config: Config; episodes: EpisodeService;
     res.status(202).location(`/api/v1/episodes/${row.id}`).json(toEpisodeView(row, []));
   });
 
-  r.get('/', requireRole('admin', 'editor', 'viewer'), async (req, res) => {
+  const readers = requireRole('admin', 'editor', 'viewer', 'operator');
+  const assertVisible = async (req: Request, id: string) => {
+    const p = principalOf(req);
+    if (p.role === 'operator' && !(await episodes.visibleToStation(id, p.stationId!))) throw notFound('episode');
+  };
+
+  r.get('/', readers, async (req, res) => {
     const q = listSchema.parse(req.query);
-    const { items, total } = await episodes.list(q);
+    const p = principalOf(req);
+    const { items, total } = await episodes.list({ ...q, stationId: p.role === 'operator' ? p.stationId! : undefined });
     const renditions = await episodes.renditionsFor(items.map((e) => e.id));
     res.json({ items: items.map((e) => toEpisodeView(e, renditions.get(e.id) ?? [])), total, limit: q.limit, offset: q.offset });
   });
 
-  r.get('/:id', requireRole('admin', 'editor', 'viewer'), async (req, res) => {
+  r.get('/:id', readers, async (req, res) => {
     const id = idSchema.parse(req.params.id);
+    await assertVisible(req, id);
     const e = await episodes.get(id);
     if (!e) throw notFound('episode');
     res.json(toEpisodeView(e, await episodes.renditions(id)));
   });
 
-  r.get('/:id/renditions/:name', requireRole('admin', 'editor', 'viewer'), async (req, res) => {
+  r.get('/:id/renditions/:name', readers, async (req, res) => {
     const id = idSchema.parse(req.params.id);
+    await assertVisible(req, id);
     const name = z.enum(['mp3', 'opus'], { error: 'rendition must be mp3 or opus' }).parse(req.params.name);
     const rendition = (await episodes.renditions(id)).find((x) => x.name === name);
     if (!rendition) throw notFound('rendition');

@@ -1,0 +1,76 @@
+import type { Logger } from 'pino';
+
+/** Timers longer than this are re-armed in steps: setTimeout overflows past ~24.8 days, and clocks get set. */
+const MAX_TIMER_MS = 60_000;
+
+/**
+ * Runs a task over and over: the task returns how long to wait before its next run, and `wake()` brings the
+ * next run forward (a wake during a run makes it run again straight after). Never two runs at once.
+ */
+export class Loop {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = true;
+  private dueAt = 0;
+
+  constructor(
+    private readonly name: string,
+    private readonly task: () => Promise<number>,
+    private readonly log: Logger,
+    private readonly onErrorDelayMs = 5_000,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.dueAt = Date.now() + Math.max(0, delayMs);
+    this.arm();
+  }
+
+  private arm(): void {
+    const wait = Math.min(Math.max(0, this.dueAt - Date.now()), MAX_TIMER_MS);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (Date.now() < this.dueAt) this.arm();
+      else void this.run();
+    }, wait);
+  }
+
+  private async run(): Promise<void> {
+    if (this.stopped || this.running) return;
+    let next = this.onErrorDelayMs;
+    this.running = (async () => {
+      try {
+        next = await this.task();
+      } catch (err) {
+        this.log.error({ err, loop: this.name }, 'unexpected error; trying again shortly');
+      }
+    })();
+    await this.running;
+    this.running = null;
+    if (this.again) {
+      this.again = false;
+      next = 0;
+    }
+    this.schedule(next);
+  }
+}

@@ -1,0 +1,73 @@
+import type { AiringWindow, SentEpisode, ValidPlay, PlayKind } from '../domain/tracking/index.js';
+import type { Queryable } from './database.js';
+
+export interface PlayRow extends ValidPlay {
+  stationId: string;
+  airingId: string | null;
+  kind: PlayKind;
+}
+
+export function playsRepo(db: Queryable) {
+  return {
+    /** Episodes this station may report: ones it was sent (a live airing) and its own programmes. */
+    async sentEpisodes(stationId: string, episodeIds: string[]): Promise<Map<string, SentEpisode>> {
+      if (episodeIds.length === 0) return new Map();
+      const r = await db.query<{ id: string; duration_sec: number | null }>(
+        `SELECT e.id, e.duration_sec FROM episodes e
+          WHERE e.id = ANY($2::uuid[])
+            AND (e.station_id = $1 OR EXISTS (SELECT 1 FROM airings a WHERE a.episode_id = e.id AND a.station_id = $1 AND a.status = 'live'))`,
+        [stationId, episodeIds],
+      );
+      return new Map(r.rows.map((x) => [x.id, { durationSec: x.duration_sec === null ? null : Number(x.duration_sec) }]));
+    },
+
+    /** Live airings of these episodes at the station that a play starting in [from, to] could match. */
+    async candidateAirings(stationId: string, episodeIds: string[], from: Date, to: Date): Promise<AiringWindow[]> {
+      if (episodeIds.length === 0) return [];
+      const r = await db.query<{ id: string; episode_id: string; starts_at: string; ends_at: string }>(
+        `SELECT id, episode_id, starts_at, ends_at FROM airings
+          WHERE station_id = $1 AND status = 'live' AND episode_id = ANY($2::uuid[]) AND ends_at >= $3 AND starts_at <= $4`,
+        [stationId, episodeIds, from, to],
+      );
+      return r.rows.map((x) => ({ id: x.id, episodeId: x.episode_id, startsAt: new Date(x.starts_at), endsAt: new Date(x.ends_at) }));
+    },
+
+    /** Inserts what is new; returns the event ids that were stored now (the rest were already there). */
+    async insert(rows: PlayRow[]): Promise<Set<string>> {
+      const stored = new Set<string>();
+      for (let i = 0; i < rows.length; i += 500) {
+        const batch = rows.slice(i, i + 500);
+        const params: unknown[] = [];
+        const values = batch.map((p) => {
+          params.push(p.stationId, p.eventId, p.episodeId, p.airingId, p.startedAt, p.durationSec, p.source, p.kind);
+          const n = params.length;
+          return `($${n - 7}, $${n - 6}, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+        });
+        const r = await db.query<{ event_id: string }>(
+          `INSERT INTO plays (station_id, event_id, episode_id, airing_id, started_at, duration_sec, source, kind)
+           VALUES ${values.join(', ')} ON CONFLICT (station_id, event_id) DO NOTHING RETURNING event_id`,
+          params,
+        );
+        for (const x of r.rows) stored.add(x.event_id);
+      }
+      return stored;
+    },
+
+    async forStation(stationId: string, from: Date, to: Date): Promise<PlayRow[]> {
+      const r = await db.query<Record<string, unknown>>(
+        `SELECT * FROM plays WHERE station_id = $1 AND started_at >= $2 AND started_at < $3 ORDER BY started_at`,
+        [stationId, from, to],
+      );
+      return r.rows.map((x) => ({
+        stationId: x.station_id as string,
+        eventId: x.event_id as string,
+        episodeId: x.episode_id as string,
+        airingId: (x.airing_id as string | null) ?? null,
+        startedAt: new Date(x.started_at as string),
+        durationSec: Number(x.duration_sec),
+        source: x.source as 'auto' | 'manual',
+        kind: x.kind as PlayKind,
+      }));
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { stringify } from 'csv-stringify/sync';
+import ExcelJS from 'exceljs';
+import {
+  complianceTable,
+  presetOf,
+  reportTitle,
+  type ComplianceRow,
+  type ComplianceTotals,
+  type Period,
+  type ReportLocale,
+} from '../domain/tracking/index.js';
+
+/** Title line, e.g. "Báo cáo 6 tháng — 01/01/2026–30/06/2026". */
+export function reportHeading(period: Period, locale: ReportLocale): string {
+  const preset = presetOf(period);
+  const dmy = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
+  return `${reportTitle(preset?.preset ?? 'custom', locale)} — ${dmy(period.from)}–${dmy(period.to)}`;
+}
+
+/** CSV with a UTF-8 BOM so spreadsheet programs read the Vietnamese headings correctly. */
+export function complianceCsv(rows: readonly ComplianceRow[], totals: ComplianceTotals, locale: ReportLocale): string {
+  const table = complianceTable(rows, totals, locale);
+  return `\uFEFF${stringify([table.headings, ...table.rows, table.totals])}`;
+}
+
+export async function complianceXlsx(rows: readonly ComplianceRow[], totals: ComplianceTotals, period: Period, locale: ReportLocale): Promise<Buffer> {
+  const table = complianceTable(rows, totals, locale);
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'Loa xã';
+  wb.created = new Date(0); // fixed, so the same report is the same file
+  const ws = wb.addWorksheet(locale === 'vi' ? 'Báo cáo' : 'Report', { views: [{ state: 'frozen', ySplit: 2 }] });
+  ws.addRow([reportHeading(period, locale)]).font = { bold: true, size: 13 };
+  const head = ws.addRow(table.headings);
+  head.font = { bold: true };
+  head.alignment = { wrapText: true, vertical: 'middle' };
+  for (const r of table.rows) ws.addRow(r);
+  const total = ws.addRow(table.totals);
+  total.font = { bold: true };
+  ws.columns.forEach((c, i) => {
+    c.width = i === 1 ? 28 : 14;
+  });
+  ws.autoFilter = { from: { row: 2, column: 1 }, to: { row: 2, column: table.headings.length } };
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
