@@ -49,6 +49,8 @@ export interface AgentAiring {
   readonly title: string;
   readonly startsAt: number;
   readonly endsAt: number;
+  /** The start as the server wrote it, with the station's offset: for people reading logs and status. */
+  readonly startsAtLocal: string;
   readonly priority: Priority;
   readonly media: AgentMedia;
   /** `<sha256>.<ext>`: content-addressed, so airings of one episode share a file and a re-encode gets a new one. */
@@ -103,7 +105,17 @@ export function parseManifest(raw: unknown): ParsedManifest {
       dropped.push({ index, id, problem: 'endsAt is not after startsAt' });
       return;
     }
-    airings.push({ id: a.id, episodeId: a.episodeId, title: a.title, startsAt, endsAt, priority: a.priority, media: a.media, file: cacheFileName(a.media) });
+    airings.push({
+      id: a.id,
+      episodeId: a.episodeId,
+      title: a.title,
+      startsAt,
+      endsAt,
+      startsAtLocal: a.startsAt,
+      priority: a.priority,
+      media: a.media,
+      file: cacheFileName(a.media),
+    });
   });
   airings.sort((x, y) => x.startsAt - y.startsAt || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   return { manifest: { station: doc.station, version: doc.version, generatedAt: doc.generatedAt, airings }, dropped };

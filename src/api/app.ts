@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import express, { type Express } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { pinoHttp } from 'pino-http';
 import type { Config } from '../../config/index.js';
 import type { Logger } from '../logger.js';
@@ -16,10 +17,14 @@ import { stationsRouter } from './routes/stations.js';
 import { stationFeedRouter, stationMediaRouter } from './routes/station-feed.js';
 import { airedRouter, playsRouter, reportsRouter, statsRouter } from './routes/tracking.js';
 import type { TrackingService } from '../services/tracking-service.js';
-import { authenticate, type AuthDeps } from './auth.js';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { authenticate, principalOf, type AuthDeps } from './auth.js';
 import { errorHandler, HttpError } from './errors.js';
 import { episodesRouter } from './routes/episodes.js';
 import { healthRouter, type ReadinessCheck } from './routes/health.js';
+
+const WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/public');
 
 export interface AppDeps {
   config: Config;
@@ -56,12 +61,31 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(healthRouter(deps.readiness));
+  // The dashboard: static files that talk to the JSON API below and nothing else.
+  app.use(express.static(WEB_ROOT, { index: 'index.html', maxAge: '5m' }));
 
   const api = express.Router();
   // Signed media links authenticate themselves, so any player on a station can fetch them.
   api.use('/station/media', stationMediaRouter({ db: deps.db, store: deps.store, stations: deps.stationsRepo, linkSecret: deps.linkSecret, logger: deps.logger }));
+  // Guessing tokens is hopeless (256 bits), but a client hammering with bad ones is slowed down all the same.
+  api.use(
+    rateLimit({
+      windowMs: 5 * 60_000,
+      limit: 60,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      skipSuccessfulRequests: true,
+      requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+      handler: (_req, _res, next) =>
+        next(new HttpError(429, 'TOO_MANY_FAILED_SIGN_INS', 'Too many requests with invalid tokens; wait a few minutes', 'Quá nhiều lần đăng nhập sai, vui lòng thử lại sau ít phút')),
+    }),
+  );
   api.use(authenticate(deps.auth));
   api.use(express.json({ limit: '2mb' }));
+  api.get('/me', (req, res) => {
+    const p = principalOf(req);
+    res.json({ name: p.name, role: p.role, stationId: p.stationId });
+  });
   api.use('/episodes', episodesRouter({ config: deps.config, episodes: deps.episodes, store: deps.store }));
   api.use('/stations', stationsRouter({ stations: deps.stations, plans: deps.plans, db: deps.db }));
   api.use('/plans', plansRouter({ plans: deps.plans }));

@@ -259,9 +259,19 @@ describe('stations, plans, manifests, pushes and media for stations', () => {
     const d = await waitFor(async () => (await deliveries()).find((x: { completedAt: string | null }) => x.completedAt), { what: 'delivery complete' });
     expect(d.ranges).toEqual([{ start: 0, end: sizeBytes - 1 }]);
     expect(d.bytesServed).toBe(50_000 + (sizeBytes - 40_000));
+    // A resume whose validator no longer matches gets the whole (new) file instead of a mismatched piece.
+    const stale = await fetch(url, { headers: { range: 'bytes=0-9', 'if-range': '"not-this-file"' } });
+    expect(stale.status).toBe(200);
+    expect((await stale.arrayBuffer()).byteLength).toBe(sizeBytes);
+    const fresh = await fetch(url, { headers: { range: 'bytes=0-9', 'if-range': `"${sha256}"` } });
+    expect(fresh.status).toBe(206);
+    await fresh.arrayBuffer();
+    const outside = await fetch(url, { headers: { range: `bytes=${sizeBytes}-` } });
+    expect(outside.status).toBe(416);
+    await outside.arrayBuffer();
     // Downloading again does not make a second delivery.
     await (await fetch(url)).arrayBuffer();
-    await waitFor(async () => (await deliveries())[0].bytesServed === d.bytesServed + sizeBytes, { what: 'second download counted in bytes' });
+    await waitFor(async () => (await deliveries())[0].bytesServed === d.bytesServed + 2 * sizeBytes + 10, { what: 'later downloads counted in bytes' });
     expect(await deliveries()).toHaveLength(1);
     expect((await deliveries())[0].completedAt).toBe(d.completedAt);
   });

@@ -141,24 +141,27 @@ describe.each<Backend>(['pglite', 'postgres'])('ingest of every fixture (%s)', (
     client.destroy();
   });
 
-  it('serves renditions with Range (206), If-Range and 416 for impossible ranges', async () => {
+  it('hands out renditions through a short-lived presigned link that serves Range (206) and 416', async () => {
     const ep = await settled(ids.get('speech-128k.mp3')!);
     const mp3 = ep.renditions.find((r: { name: string }) => r.name === 'mp3');
     const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    // External storage checks signatures itself: the API only authorises and redirects.
+    const redirect = await fetch(rt.url + mp3.url, { headers: auth, redirect: 'manual' });
+    expect(redirect.status).toBe(302);
+    const link = new URL(redirect.headers.get('location')!);
+    expect(link.origin).toBe(s3.endpoint);
+    expect(link.searchParams.get('X-Amz-Expires')).toBe('900');
+    expect(link.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
     const whole = Buffer.from(await (await fetch(rt.url + mp3.url, { headers: auth })).arrayBuffer());
+    expect(crypto.createHash('sha256').update(whole).digest('hex')).toBe(mp3.sha256);
     const part = await fetch(rt.url + mp3.url, { headers: { ...auth, range: 'bytes=1000-1999' } });
     expect(part.status).toBe(206);
     expect(part.headers.get('content-range')).toBe(`bytes 1000-1999/${mp3.sizeBytes}`);
     expect(Buffer.from(await part.arrayBuffer()).equals(whole.subarray(1000, 2000))).toBe(true);
-    const tail = await fetch(rt.url + mp3.url, { headers: { ...auth, range: `bytes=${mp3.sizeBytes - 100}-` } });
-    expect(tail.status).toBe(206);
-    expect((await tail.arrayBuffer()).byteLength).toBe(100);
-    const stale = await fetch(rt.url + mp3.url, { headers: { ...auth, range: 'bytes=0-9', 'if-range': '"other"' } });
-    expect(stale.status).toBe(200);
-    await stale.arrayBuffer();
     const outside = await fetch(rt.url + mp3.url, { headers: { ...auth, range: `bytes=${mp3.sizeBytes + 10}-` } });
     expect(outside.status).toBe(416);
     await outside.arrayBuffer();
+    expect((await fetch(rt.url + mp3.url, { redirect: 'manual' })).status).toBe(401);
   });
 
   it('lists with paging and a status filter', async () => {

@@ -1,0 +1,196 @@
+// The app shell: header with navigation, language and sign-out; picks the view for the route.
+import { configureApi } from './api.js';
+import { h, replace, s as svg } from './dom.js';
+import { getLang, onLangChange, setLang, t } from './i18n.js';
+import { currentRoute, isRouteHash, navigate } from './router.js';
+import { can, resume, session, signOut, token } from './session.js';
+import { errorPanel, loading } from './ui.js';
+import * as episodes from './views/episodes.js';
+import * as plans from './views/plans.js';
+import * as reports from './views/reports.js';
+import * as signin from './views/signin.js';
+import * as station from './views/station.js';
+import * as stations from './views/stations.js';
+
+const VIEWS = { signin, episodes, stations, station, plans, reports };
+
+const header = document.getElementById('topbar');
+const main = document.getElementById('main');
+let controller = null;
+/** A message for the sign-in page (signed out, session ended). */
+let signInNotice = null;
+
+configureApi({
+  token,
+  onUnauthorized: () => {
+    if (!session()) return;
+    signOut();
+    signInNotice = 'auth.expired';
+    navigate('#/signin');
+  },
+});
+
+/** Where a role starts: an operator on its own station, a viewer on the report. */
+function homeOf(me) {
+  if (me.role === 'operator' && me.stationId) return `#/stations/${me.stationId}`;
+  if (me.role === 'viewer') return '#/reports';
+  return '#/episodes';
+}
+
+function navItems(me) {
+  if (me.role === 'operator') {
+    return [
+      { hash: `#/stations/${me.stationId}`, label: t('nav.myStation'), route: 'station' },
+      { hash: '#/episodes', label: t('nav.episodes'), route: 'episodes' },
+      { hash: '#/reports', label: t('nav.reports'), route: 'reports' },
+    ];
+  }
+  return [
+    { hash: '#/episodes', label: t('nav.episodes'), route: 'episodes' },
+    can.listStations(me) ? { hash: '#/stations', label: t('nav.stations'), route: 'stations' } : null,
+    can.readPlans(me) ? { hash: '#/plans', label: t('nav.plans'), route: 'plans' } : null,
+    { hash: '#/reports', label: t('nav.reports'), route: 'reports' },
+  ].filter(Boolean);
+}
+
+/** A loudspeaker, drawn (no emoji font is needed). */
+function brandMark() {
+  return svg(
+    'svg',
+    { class: 'brand-mark', viewBox: '0 0 24 24', width: 24, height: 24, 'aria-hidden': 'true', focusable: 'false' },
+    svg('path', { d: 'M3 10v4h3l5 4V6L6 10H3z', fill: 'currentColor' }),
+    svg('path', { d: 'M15 9a4.5 4.5 0 0 1 0 6M17.5 6.5a8 8 0 0 1 0 11', fill: 'none', stroke: 'currentColor', 'stroke-width': 2, 'stroke-linecap': 'round' }),
+  );
+}
+
+function renderHeader(route) {
+  const s = session();
+  const other = getLang() === 'vi' ? 'en' : 'vi';
+  const langButton = h(
+    'button',
+    { type: 'button', class: 'btn btn-quiet', lang: other, 'aria-label': t('lang.switchLabel'), onclick: () => setLang(other) },
+    t('lang.switch'),
+  );
+  const brand = h('a', { class: 'brand', href: s ? homeOf(s.me) : '#/signin' }, brandMark(), t('app.name'));
+  if (!s) {
+    replace(header, h('div', { class: 'topbar-row' }, brand, h('div', { class: 'topbar-actions' }, langButton)));
+    return;
+  }
+  const { me, station: st } = s;
+  const items = navItems(me);
+  const currentHash = location.hash;
+  const nav = h(
+    'nav',
+    { class: 'mainnav', 'aria-label': t('app.nav') },
+    h(
+      'ul',
+      {},
+      items.map((it) => {
+        const current = it.hash === currentHash || (it.route === route.name && it.route !== 'station');
+        return h('li', {}, h('a', { href: it.hash, 'aria-current': current ? 'page' : undefined }, it.label));
+      }),
+    ),
+  );
+  const who = h(
+    'p',
+    { class: 'who', dataset: { testid: 'who' } },
+    h('span', { class: 'who-name' }, me.name),
+    ' · ',
+    h('span', { class: 'who-role', dataset: { role: me.role } }, t(`role.${me.role}`)),
+    me.stationId ? [' · ', h('span', { class: 'who-station' }, st ? `${st.name} (${st.code})` : me.stationId)] : null,
+  );
+  const out = h(
+    'button',
+    {
+      type: 'button',
+      class: 'btn btn-quiet',
+      onclick: () => {
+        signOut();
+        signInNotice = 'auth.signedOut';
+        navigate('#/signin');
+      },
+    },
+    t('auth.signOut'),
+  );
+  replace(header, h('div', { class: 'topbar-row' }, brand, who, h('div', { class: 'topbar-actions' }, langButton, out)), nav);
+}
+
+let booted = false;
+
+async function render() {
+  if (!booted || !isRouteHash(location.hash)) return;
+  controller?.abort();
+  controller = new AbortController();
+  const route = currentRoute();
+  const s = session();
+
+  if (!s && route.name !== 'signin') {
+    navigate('#/signin');
+    return;
+  }
+  if (s && (route.name === 'signin' || route.name === 'home')) {
+    navigate(homeOf(s.me));
+    return;
+  }
+  renderHeader(route);
+
+  const ctx = {
+    me: s?.me ?? null,
+    station: s?.station ?? null,
+    params: route.params,
+    query: route.query,
+    signal: controller.signal,
+    home: s ? homeOf(s.me) : '#/signin',
+    notice: route.name === 'signin' ? signInNotice : null,
+    onSignedIn: () => {
+      signInNotice = null;
+      navigate(homeOf(session().me));
+    },
+  };
+  if (route.name === 'signin') signInNotice = null;
+
+  const view = route.name ? VIEWS[route.name] : null;
+  let node;
+  if (!view) {
+    node = h('div', {}, h('h1', { class: 'page-title', tabindex: '-1' }, t('err.notFoundTitle')), h('p', {}, t('err.notFoundPage')), h('p', {}, h('a', { href: ctx.home }, t('app.name'))));
+    document.title = t('app.name');
+  } else {
+    node = view.render(ctx);
+    document.title = `${view.title?.(ctx) ?? ''} — ${t('app.name')}`;
+  }
+  replace(main, node);
+  // Move focus to the new page's heading (not on first load, to leave the browser's own start).
+  if (render.started) main.querySelector('h1')?.focus({ preventScroll: false });
+  render.started = true;
+}
+
+async function boot() {
+  replace(main, loading());
+  try {
+    await resume();
+  } catch (err) {
+    // A network failure keeps the token for a retry; a refused token has been forgotten.
+    if (err?.status === 0) {
+      replace(main, errorPanel(err, { retry: () => boot() }));
+      return;
+    }
+    signInNotice = 'auth.expired';
+  }
+  booted = true;
+  render();
+}
+
+// The skip link focuses the content without touching the address (the hash holds the route).
+const skip = document.querySelector('.skip-link');
+skip?.addEventListener('click', (e) => {
+  e.preventDefault();
+  main.focus();
+});
+onLangChange(() => {
+  if (skip) skip.textContent = t('app.skip');
+});
+if (skip) skip.textContent = t('app.skip');
+
+window.addEventListener('hashchange', () => render());
+onLangChange(() => render());
+boot();

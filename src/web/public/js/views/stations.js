@@ -1,0 +1,96 @@
+// Commune stations (Đài truyền thanh xã): code, name, last contact, last push and delivery state.
+import { get } from '../api.js';
+import { h, replace } from '../dom.js';
+import { t } from '../i18n.js';
+import { fmtNumber } from '../format.js';
+import { badge, dataTable, errorPanel, loading, pageHeading } from '../ui.js';
+import { contactText, deliverySummary, pushCell } from './station-parts.js';
+
+export const title = () => t('st.title');
+
+const PAGE = 100;
+const DELIVERY_FETCHES_AT_ONCE = 4;
+
+/** Fills each station's delivery cell, a few requests at a time. */
+async function fillDeliveries(stations, cells, signal) {
+  let next = 0;
+  const worker = async () => {
+    while (next < stations.length && !signal.aborted) {
+      const i = next++;
+      const st = stations[i];
+      try {
+        const { items } = await get(`/stations/${st.id}/deliveries`, undefined, { signal });
+        replace(cells[i], deliverySummary(items, st.timezone));
+      } catch {
+        if (!signal.aborted) replace(cells[i], '—');
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: DELIVERY_FETCHES_AT_ONCE }, worker));
+}
+
+export function render(ctx) {
+  const { signal } = ctx;
+  const body = h('div', {}, loading());
+  const pager = h('div', { class: 'pager' });
+  let offset = 0;
+
+  async function load() {
+    let data;
+    try {
+      data = await get('/stations', { limit: PAGE, offset }, { signal });
+    } catch (err) {
+      if (!signal.aborted) replace(body, errorPanel(err, { retry: load, home: ctx.home }));
+      return;
+    }
+    if (signal.aborted) return;
+    if (data.items.length === 0) {
+      replace(body, h('p', { class: 'empty' }, t('st.none')));
+      return;
+    }
+    const deliveryCells = data.items.map(() => h('span', { class: 'muted' }, '…'));
+    replace(
+      body,
+      h(
+        'div',
+        { class: 'table-wrap' },
+        dataTable({
+          className: 'stations',
+          columns: [
+            { label: t('st.col.code') },
+            { label: t('st.col.name') },
+            { label: t('st.col.contact') },
+            { label: t('st.col.push') },
+            { label: t('st.col.delivery') },
+          ],
+          rows: data.items.map((st, i) => ({
+            attrs: { dataset: { stationId: st.id } },
+            cells: [
+              h('span', { class: 'code' }, st.code),
+              h(
+                'span',
+                {},
+                h('a', { href: `#/stations/${encodeURIComponent(st.id)}` }, st.name),
+                st.active ? null : [' ', badge('muted', t('st.inactive'))],
+              ),
+              contactText(st),
+              pushCell(st),
+              deliveryCells[i],
+            ],
+          })),
+        }),
+      ),
+    );
+    if (data.total > PAGE) {
+      const prev = h('button', { type: 'button', class: 'btn btn-small', disabled: offset === 0, onclick: () => ((offset = Math.max(0, offset - PAGE)), load()) }, t('ep.prev'));
+      const next = h('button', { type: 'button', class: 'btn btn-small', disabled: offset + data.items.length >= data.total, onclick: () => ((offset += PAGE), load()) }, t('ep.next'));
+      replace(pager, prev, h('span', {}, t('st.page', { from: fmtNumber(offset + 1), to: fmtNumber(offset + data.items.length), total: fmtNumber(data.total) })), next);
+    } else {
+      replace(pager);
+    }
+    fillDeliveries(data.items, deliveryCells, signal);
+  }
+
+  load();
+  return h('div', { class: 'view-stations' }, pageHeading(t('st.title')), h('section', { class: 'panel' }, body, pager));
+}
