@@ -1,3 +1,4 @@
+import type { RenditionFacts } from '../domain/audio/rendition.js';
 import type { Queryable } from './database.js';
 
 export type EpisodeStatus = 'processing' | 'ready' | 'failed';
@@ -17,20 +18,9 @@ export interface NewEpisode {
   stationId: string | null;
 }
 
-export interface RenditionRow {
-  name: 'mp3' | 'opus';
+/** A rendition as stored: its measured facts and where the file lives. */
+export interface RenditionRow extends RenditionFacts {
   objectKey: string;
-  format: string;
-  codec: string;
-  mimeType: string;
-  bitrateKbps: number;
-  channels: number;
-  sampleRate: number;
-  durationSec: number;
-  sizeBytes: number;
-  sha256: string;
-  integratedLufs: number;
-  truePeakDbtp: number;
 }
 
 export interface EpisodeRow extends NewEpisode {

@@ -13,6 +13,7 @@ import {
   type LoudnessTarget,
 } from '../domain/audio/loudness.js';
 import { RejectedInput, rejection } from '../domain/audio/rejection.js';
+import type { RenditionFacts } from '../domain/audio/rendition.js';
 import { planTrim, type Interval } from '../domain/audio/trim.js';
 import { validateDecoded, validateProbe, type DurationLimits, type ProbeFacts } from '../domain/audio/validate.js';
 import {
@@ -34,27 +35,16 @@ export interface PipelineSettings {
   timeoutSec: number;
 }
 
-export interface RenditionFacts {
-  name: 'mp3' | 'opus';
+/** A rendition encoded into the work directory, with its measured facts. */
+export interface EncodedRendition extends RenditionFacts {
   file: string;
-  format: string;
-  codec: string;
-  mimeType: string;
-  bitrateKbps: number;
-  channels: number;
-  sampleRate: number;
-  durationSec: number;
-  sizeBytes: number;
-  sha256: string;
-  integratedLufs: number;
-  truePeakDbtp: number;
 }
 
 export interface PipelineResult {
   sourceDurationSec: number;
   trim: Interval | null;
   gainDb: number;
-  renditions: RenditionFacts[];
+  renditions: EncodedRendition[];
 }
 
 const MIME = { mp3: 'audio/mpeg', opus: 'audio/ogg' } as const;
@@ -143,7 +133,7 @@ export async function runAudioPipeline(
     onProgress: stage('encode'),
   });
 
-  const renditions: RenditionFacts[] = [];
+  const renditions: EncodedRendition[] = [];
   for (const [i, t] of targets.entries()) {
     renditions.push(await describeRendition(runner, t, settings.timeoutSec));
     stage('measure')((i + 1) / targets.length);
@@ -151,7 +141,7 @@ export async function runAudioPipeline(
   return { sourceDurationSec: decodedDurationSec, trim, gainDb, renditions };
 }
 
-async function describeRendition(runner: MediaRunner, t: RenditionTarget, timeoutSec: number): Promise<RenditionFacts> {
+async function describeRendition(runner: MediaRunner, t: RenditionTarget, timeoutSec: number): Promise<EncodedRendition> {
   const probe = await runner.probe(t.path);
   const stream = probe.streams.find((s) => s.codecType === 'audio');
   const measured = await runner.run(measureCommand(t.path), { timeoutSec, keep: isEbur128SummaryLine });

@@ -7,6 +7,7 @@ import type { JobQueues } from '../queue/queues.js';
 import { objectKeys } from '../storage/keys.js';
 import type { ObjectStore, StoredObject } from '../storage/object-store.js';
 import type { Logger } from '../logger.js';
+import type { RenditionFacts } from '../domain/audio/rendition.js';
 
 export interface EpisodeMeta {
   title: string;
@@ -98,20 +99,10 @@ export interface EpisodeView {
   readyAt: string | null;
 }
 
-export interface RenditionView {
-  name: string;
-  format: string;
-  codec: string;
-  mimeType: string;
-  bitrateKbps: number;
-  channels: number;
-  sampleRate: number;
-  durationSec: number;
-  sizeBytes: number;
-  sha256: string;
+export type RenditionView = Omit<RenditionFacts, 'integratedLufs' | 'truePeakDbtp'> & {
   loudness: { integratedLufs: number; truePeakDbtp: number };
   url: string;
-}
+};
 
 const englishFor = (code: string, fallback: string) =>
   code in REJECTION_RULES ? REJECTION_RULES[code as keyof typeof REJECTION_RULES].en : fallback;
@@ -128,19 +119,10 @@ export function toEpisodeView(e: EpisodeRow, renditions: RenditionRow[]): Episod
     error: e.errorCode ? { code: e.errorCode, message: e.errorMessage ?? '', messageEn: englishFor(e.errorCode, e.errorMessage ?? '') } : null,
     durationSec: e.durationSec,
     original: { filename: e.originalFilename, contentType: e.originalContentType, sizeBytes: e.originalSizeBytes, sha256: e.originalSha256 },
-    renditions: renditions.map((r) => ({
-      name: r.name,
-      format: r.format,
-      codec: r.codec,
-      mimeType: r.mimeType,
-      bitrateKbps: r.bitrateKbps,
-      channels: r.channels,
-      sampleRate: r.sampleRate,
-      durationSec: r.durationSec,
-      sizeBytes: r.sizeBytes,
-      sha256: r.sha256,
-      loudness: { integratedLufs: r.integratedLufs, truePeakDbtp: r.truePeakDbtp },
-      url: `/api/v1/episodes/${e.id}/renditions/${r.name}`,
+    renditions: renditions.map(({ objectKey: _key, integratedLufs, truePeakDbtp, ...facts }) => ({
+      ...facts,
+      loudness: { integratedLufs, truePeakDbtp },
+      url: `/api/v1/episodes/${e.id}/renditions/${facts.name}`,
     })),
     createdAt: e.createdAt.toISOString(),
     updatedAt: e.updatedAt.toISOString(),

@@ -55,10 +55,10 @@ export async function transcodeEpisode(
     log.info({ bytes }, 'original downloaded');
     const result = await runAudioPipeline(deps.runner, input, workDir, pipelineSettings(deps.config), onProgress);
     const rows: RenditionRow[] = [];
-    for (const r of result.renditions) {
-      const key = objectKeys.rendition(episodeId, r.name);
-      await deps.store.putFile(key, r.file, r.mimeType);
-      rows.push({ ...r, objectKey: key });
+    for (const { file, ...facts } of result.renditions) {
+      const key = objectKeys.rendition(episodeId, facts.name);
+      await deps.store.putFile(key, file, facts.mimeType);
+      rows.push({ ...facts, objectKey: key });
     }
     const durationSec = result.renditions[0]?.durationSec ?? result.sourceDurationSec;
     await deps.db.transaction((tx) => completeEpisode(tx, episodeId, durationSec, rows));
