@@ -64,11 +64,11 @@ export async function signInWithToken(page: Page, token: string): Promise<void> 
 }
 
 // Runs in the page (the project's TypeScript has no DOM types, hence a string).
-const OVERFLOW_CHECK = `(() => {
+const overflowCheck = (width: number) => `(() => {
   const root = document.documentElement;
-  const width = root.clientWidth;
+  const width = ${width};
   const culprits = [];
-  if (root.scrollWidth > width) {
+  if (root.scrollWidth > width || root.clientWidth > width) {
     for (const el of document.querySelectorAll('body *')) {
       const r = el.getBoundingClientRect();
       // Content inside a box that scrolls on its own (the wide grid) may be wider.
@@ -76,12 +76,17 @@ const OVERFLOW_CHECK = `(() => {
       if (culprits.length > 8) break;
     }
   }
-  return { overflows: root.scrollWidth > width, scrollWidth: root.scrollWidth, clientWidth: width, culprits };
+  // A phone browser widens its layout viewport to fit wide content, so both are compared to the real width.
+  return { overflows: root.scrollWidth > width || root.clientWidth > width, scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, culprits };
 })()`;
 
-/** Whether the document is wider than the viewport (a horizontal scroll bar on the page itself). */
+/**
+ * Whether the page is wider than the viewport's real width (a horizontal scroll bar on the page itself),
+ * naming the elements that stick out (wide content inside .grid-scroll does not count).
+ */
 export async function pageOverflowsX(page: Page): Promise<{ overflows: boolean; scrollWidth: number; clientWidth: number; culprits: string[] }> {
-  return (await page.evaluate(OVERFLOW_CHECK)) as { overflows: boolean; scrollWidth: number; clientWidth: number; culprits: string[] };
+  const width = page.viewportSize()?.width ?? 0;
+  return (await page.evaluate(overflowCheck(width))) as { overflows: boolean; scrollWidth: number; clientWidth: number; culprits: string[] };
 }
 
 /** The page's location hash. */

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REJECTION_RULES } from '../../src/domain/audio/rejection.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
 import { createUserWithToken } from '../../src/services/user-service.js';
@@ -84,14 +84,19 @@ describe('dashboard in a browser', () => {
     expect(played.body.results[0].status).toBe('accepted');
   }, 180_000);
 
+  // Each test's pages close with it (a browser is heavy on a 2-core machine running other suites too),
+  // and none of them may have hit an uncaught error or a console error (a CSP violation among them).
+  afterEach(async () => {
+    const open = pages.splice(0);
+    for (const w of open) await w.context.close().catch(() => undefined);
+    expect(open.flatMap((w) => w.problems)).toEqual([]);
+  });
+
   afterAll(async () => {
-    for (const w of pages) await w.context.close().catch(() => undefined);
     await browser?.close();
     await rt?.close();
     if (rt) await clearQueuePrefix(rt.config.redis.prefix);
     await s3?.close();
-    // No page hit an uncaught error, a CSP violation or a failed request of its own.
-    expect(pages.flatMap((w) => w.problems)).toEqual([]);
   });
 
   it('signs in with an access token, Vietnamese by default, English on request (remembered)', async () => {
@@ -278,8 +283,59 @@ describe('dashboard in a browser', () => {
     expect(apiEpisode.status).toBe('ready');
     expect(await row.getAttribute('data-episode-id')).toBe(apiEpisode.id);
     await row.getByRole('button', { name: 'Tải xuống MP3' }).waitFor();
+
+    // A file that passes the first check but fails in the worker: "Lỗi" and the API's message, in Vietnamese.
+    await form.getByLabel('Tên chương trình').fill('Tệp bị cắt cụt');
+    await form.getByLabel('Tệp âm thanh').setInputFiles(path.join(FIXTURES, 'truncated.mp3'));
+    await form.getByRole('button', { name: 'Tải lên' }).click();
+    const failed = page.locator('table.episodes tbody tr', { hasText: 'Tệp bị cắt cụt' });
+    await failed.locator('[data-status="failed"]').waitFor({ timeout: 90_000 });
+    expect(await failed.locator('[data-status="failed"]').textContent()).toBe('Lỗi');
+    const failedApi = (await call(ADMIN_TOKEN, 'GET', `/api/v1/episodes/${await failed.getAttribute('data-episode-id')}`)).body;
+    expect(failedApi.status).toBe('failed');
+    expect(await failed.locator('[data-field="error"]').textContent()).toBe(`${failedApi.error.message} ${failedApi.error.code}`);
     await page.screenshot({ path: SHOTS.episodesDesktop, fullPage: true });
   }, 150_000);
+
+  it('plans a broadcast (editor: draft, no approval) and approves it (admin), showing the API\'s allocation', async () => {
+    const editor = (await createUserWithToken(rt.db, { name: 'Biên tập huyện', role: 'editor' })).token;
+    const page = await newPage(1280, 900);
+    await signInWithToken(page, editor);
+    await page.getByRole('link', { name: 'Kế hoạch phát' }).click();
+    const form = page.locator('form.plan-form');
+    await form.getByLabel('Chương trình', { exact: true }).selectOption(episodeId);
+    await form.getByLabel('Chọn đài').check();
+    await form.getByLabel(`${stationB.code} ${stationB.name}`).check();
+    await form.getByLabel('Số lượt phát mỗi đài').fill('2');
+    await form.getByLabel('Từ ngày').fill(dmy(to));
+    await form.getByLabel('Đến ngày').fill(dmy(DateTime.now().setZone(TZ).plus({ days: 6 }).toISODate()!));
+    await form.getByLabel('Mức ưu tiên').selectOption({ label: 'Ưu tiên' });
+    await form.getByRole('button', { name: 'Tạo kế hoạch (bản nháp)' }).click();
+
+    const allocation = page.locator('.allocation[data-status="draft"]');
+    await allocation.waitFor();
+    const planId = (await allocation.getAttribute('data-plan-id'))!;
+    const fromApi = (await call(ADMIN_TOKEN, 'GET', `/api/v1/plans/${planId}`)).body;
+    expect(fromApi.plan).toMatchObject({ status: 'draft', priority: 'priority', airingsPerStation: 2 });
+    expect(fromApi.stations.map((x: { stationId: string }) => x.stationId)).toEqual([stationB.id]);
+    const rowB = allocation.locator(`tr[data-station-id="${stationB.id}"]`);
+    expect(await rowB.locator('[data-field="requested"]').textContent()).toBe(vi.format(fromApi.stations[0].requested));
+    expect(await rowB.locator('[data-field="placed"]').textContent()).toBe(vi.format(fromApi.stations[0].placed));
+    expect(await rowB.locator('li[data-airing-id]').count()).toBe(fromApi.stations[0].airings.length);
+    // Approval is the admin's: an editor has no such button.
+    expect(await allocation.getByRole('button', { name: 'Phê duyệt' }).count()).toBe(0);
+    expect(await allocation.getByRole('button', { name: 'Huỷ kế hoạch' }).count()).toBe(1);
+
+    const admin = await newPage(1280, 900);
+    await signInWithToken(admin, ADMIN_TOKEN);
+    await admin.goto('/#/plans');
+    await admin.locator(`table.plans tr[data-plan-id="${planId}"]`).getByRole('button', { name: 'Xem phân bổ' }).click();
+    await admin.locator(`.allocation[data-plan-id="${planId}"]`).getByRole('button', { name: 'Phê duyệt' }).click();
+    await admin.locator(`.allocation[data-plan-id="${planId}"][data-status="approved"]`).waitFor();
+    await admin.getByText('Đã phê duyệt kế hoạch.').waitFor();
+    expect((await call(ADMIN_TOKEN, 'GET', `/api/v1/plans/${planId}`)).body.plan.status).toBe('approved');
+    await admin.locator(`table.plans tr[data-plan-id="${planId}"][data-status="approved"]`).waitFor();
+  });
 
   it('lets an operator mark a past airing aired (the API then counts the play), and refuses another station\'s page', async () => {
     const statsA = async () =>
@@ -296,6 +352,8 @@ describe('dashboard in a browser', () => {
     const row = page.locator(`table.airings.past tr[data-airing-id="${past[1]!.id}"]`);
     await row.getByRole('button', { name: 'Đánh dấu đã phát' }).click();
     await row.getByText('Đã ghi nhận lượt phát thực tế').waitFor();
+    const o = await pageOverflowsX(page);
+    expect(o, o.culprits.join(', ')).toMatchObject({ overflows: false });
 
     const after = await statsA();
     expect(after.aired).toBe(before.aired + 1);

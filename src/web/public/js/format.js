@@ -89,11 +89,9 @@ export function fmtTime(value, timeZone = DEFAULT_TZ) {
   return `${p.hour}:${p.minute}`;
 }
 
-/** A window "dd/mm/yyyy HH:mm–HH:mm" (the end's date too when it differs). */
+/** A window "dd/mm/yyyy HH:mm–HH:mm" in a zone (the end's date too when it differs). */
 export function fmtWindow(startIso, endIso, timeZone = DEFAULT_TZ) {
-  const start = fmtDateTime(startIso, timeZone);
-  const end = fmtDateTime(endIso, timeZone);
-  return start.slice(0, 10) === end.slice(0, 10) ? `${start}–${end.slice(11)}` : `${start} – ${end}`;
+  return joinWindow(fmtDateTime(startIso, timeZone), fmtDateTime(endIso, timeZone));
 }
 
 /** A calendar date "YYYY-MM-DD" as "dd/mm/yyyy" (no time zone involved). */
@@ -148,7 +146,11 @@ export function fmtStationLocal(iso) {
 
 /** A station-local window "dd/mm/yyyy HH:mm–HH:mm". */
 export function fmtStationWindow(startIso, endIso) {
-  const a = fmtStationLocal(startIso);
-  const b = fmtStationLocal(endIso);
+  return joinWindow(fmtStationLocal(startIso), fmtStationLocal(endIso));
+}
+
+/** "dd/mm/yyyy HH:mm" × 2 → one window; a programme shorter than a minute shows its start only. */
+function joinWindow(a, b) {
+  if (a === b) return a;
   return a.slice(0, 10) === b.slice(0, 10) ? `${a}–${b.slice(11)}` : `${a} – ${b}`;
 }

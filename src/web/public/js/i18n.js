@@ -4,7 +4,6 @@ const STORAGE_KEY = 'loaxa.lang';
 
 const vi = {
   'app.name': 'Loa xã',
-  'app.tagline': 'Lịch phát sóng và tệp âm thanh cho đài truyền thanh xã',
   'app.skip': 'Bỏ qua, đến nội dung chính',
   'app.loading': 'Đang tải…',
   'app.retry': 'Thử lại',
@@ -37,9 +36,6 @@ const vi = {
   'auth.expired': 'Phiên đăng nhập đã hết hiệu lực. Vui lòng đăng nhập lại.',
   'auth.signedOut': 'Bạn đã đăng xuất.',
   'auth.stationToken': 'Đây là mã của thiết bị đài, không dùng để đăng nhập trang này.',
-  'auth.who': 'Người dùng',
-  'auth.role': 'Vai trò',
-  'auth.station': 'Đài',
 
   'err.title': 'Không tải được dữ liệu',
   'err.network': 'Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.',
@@ -80,7 +76,6 @@ const vi = {
   'ep.prev': 'Trang trước',
   'ep.next': 'Trang sau',
   'ep.ownProgrammeNote': 'Chương trình bạn tải lên được tính là Chương trình tự sản xuất của xã.',
-  'ep.updating': 'Tự cập nhật khi đang xử lý',
 
   'up.title': 'Tải lên chương trình',
   'up.titleOwn': 'Tải lên Chương trình tự sản xuất',
@@ -120,7 +115,6 @@ const vi = {
   'st.col.contact': 'Kết nối gần nhất',
   'st.col.push': 'Lần gửi lịch gần nhất',
   'st.col.delivery': 'Tệp',
-  'st.col.active': 'Hoạt động',
   'st.never': 'Chưa kết nối',
   'st.inactive': 'Ngừng hoạt động',
   'st.pushNone': 'Chưa gửi lịch',
@@ -133,9 +127,7 @@ const vi = {
   'st.delivered': 'Đã nhận tệp',
   'st.deliveryPartial': 'Đang tải, chưa nhận đủ tệp',
   'st.deliveryNone': 'Chưa tải tệp nào',
-  'st.open': 'Xem đài {name}',
   'st.page': 'Đài {from}–{to} trong tổng số {total}',
-  'st.code': 'Mã xã {code}',
   'st.timezone': 'Múi giờ {tz}',
   'st.details': 'Thông tin đài',
   'st.thisMonth': 'Chỉ tiêu tháng {month}',
@@ -157,7 +149,6 @@ const vi = {
   'st.markedNew': 'Đã ghi nhận lượt phát thực tế',
   'st.markedDup': 'Lượt phát này đã được ghi nhận trước đó',
   'st.markFailed': 'Không ghi nhận được: {message}',
-  'st.allStations': 'Tất cả các đài',
   'st.back': '← Danh sách đài',
   'st.unknownEpisode': 'Chương trình {id}',
 
@@ -234,7 +225,6 @@ const vi = {
   'plan.col.created': 'Tạo lúc',
   'plan.col.actions': 'Thao tác',
   'plan.show': 'Xem phân bổ',
-  'plan.hide': 'Ẩn phân bổ',
   'plan.approve': 'Phê duyệt',
   'plan.approveConfirmEmergency': 'Phê duyệt kế hoạch khẩn cấp? Chương trình sẽ phát ngay trên các đài.',
   'plan.cancel': 'Huỷ kế hoạch',
@@ -256,7 +246,6 @@ const vi = {
 
 const en = {
   'app.name': 'Loa xã',
-  'app.tagline': 'Broadcast schedules and audio files for commune radio stations',
   'app.skip': 'Skip to main content',
   'app.loading': 'Loading…',
   'app.retry': 'Try again',
@@ -289,9 +278,6 @@ const en = {
   'auth.expired': 'Your session has ended. Please sign in again.',
   'auth.signedOut': 'You have signed out.',
   'auth.stationToken': 'This is a station device token; it cannot sign in to this page.',
-  'auth.who': 'User',
-  'auth.role': 'Role',
-  'auth.station': 'Station',
 
   'err.title': 'Could not load the data',
   'err.network': 'Cannot reach the server. Check the network and try again.',
@@ -332,7 +318,6 @@ const en = {
   'ep.prev': 'Previous page',
   'ep.next': 'Next page',
   'ep.ownProgrammeNote': 'What you upload counts as the commune’s Own programme.',
-  'ep.updating': 'Updates itself while processing',
 
   'up.title': 'Upload a programme',
   'up.titleOwn': 'Upload an Own programme',
@@ -372,7 +357,6 @@ const en = {
   'st.col.contact': 'Last contact',
   'st.col.push': 'Last schedule push',
   'st.col.delivery': 'Files',
-  'st.col.active': 'Active',
   'st.never': 'Never connected',
   'st.inactive': 'Inactive',
   'st.pushNone': 'No push yet',
@@ -385,9 +369,7 @@ const en = {
   'st.delivered': 'Delivered',
   'st.deliveryPartial': 'Downloading, not all files complete',
   'st.deliveryNone': 'No files downloaded yet',
-  'st.open': 'Open station {name}',
   'st.page': 'Stations {from}–{to} of {total}',
-  'st.code': 'Commune code {code}',
   'st.timezone': 'Time zone {tz}',
   'st.details': 'Station details',
   'st.thisMonth': 'Targets for {month}',
@@ -409,7 +391,6 @@ const en = {
   'st.markedNew': 'Reported play recorded',
   'st.markedDup': 'This play was already recorded',
   'st.markFailed': 'Could not record it: {message}',
-  'st.allStations': 'All stations',
   'st.back': '← All stations',
   'st.unknownEpisode': 'Programme {id}',
 
@@ -486,7 +467,6 @@ const en = {
   'plan.col.created': 'Created',
   'plan.col.actions': 'Actions',
   'plan.show': 'Show allocation',
-  'plan.hide': 'Hide allocation',
   'plan.approve': 'Approve',
   'plan.approveConfirmEmergency': 'Approve this emergency plan? The programme will air on the stations at once.',
   'plan.cancel': 'Cancel plan',
@@ -545,10 +525,18 @@ export function t(key, vars) {
   return vars ? template.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m)) : template;
 }
 
-/** The API's own message for an error, in the current language. */
+/** One of two texts by the current language, falling back to the other when one is missing. */
+export function localized(textVi, textEn) {
+  return (lang === 'en' ? textEn || textVi : textVi || textEn) || '';
+}
+
+/**
+ * The API's own message, in the current language: from an ApiError (messageVi/messageEn), or from an
+ * error object as the API writes it ({code, message: Vietnamese, messageEn}), e.g. a failed episode's.
+ */
 export function apiMessage(err) {
-  if (lang === 'en') return err?.messageEn ?? err?.messageVi ?? err?.message ?? '';
-  return err?.messageVi ?? err?.messageEn ?? err?.message ?? '';
+  if (!err) return '';
+  return 'messageVi' in err ? localized(err.messageVi, err.messageEn) : localized(err.message, err.messageEn);
 }
 
 /** A language tag as a name ("vi" → "Tiếng Việt"); unknown tags as they are. */

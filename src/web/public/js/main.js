@@ -68,7 +68,7 @@ function renderHeader(route) {
   const other = getLang() === 'vi' ? 'en' : 'vi';
   const langButton = h(
     'button',
-    { type: 'button', class: 'btn btn-quiet', lang: other, 'aria-label': t('lang.switchLabel'), onclick: () => setLang(other) },
+    { type: 'button', class: 'btn btn-quiet', lang: other, 'aria-label': t('lang.switchLabel'), dataset: { langToggle: other }, onclick: () => setLang(other) },
     t('lang.switch'),
   );
   const brand = h('a', { class: 'brand', href: s ? homeOf(s.me) : '#/signin' }, brandMark(), t('app.name'));
@@ -86,7 +86,8 @@ function renderHeader(route) {
       'ul',
       {},
       items.map((it) => {
-        const current = it.hash === currentHash || (it.route === route.name && it.route !== 'station');
+        // A station's page sits under the station list; an operator's own station is its own item.
+        const current = it.hash === currentHash || (it.route !== 'station' && (it.route === route.name || (it.route === 'stations' && route.name === 'station')));
         return h('li', {}, h('a', { href: it.hash, 'aria-current': current ? 'page' : undefined }, it.label));
       }),
     ),
@@ -116,8 +117,9 @@ function renderHeader(route) {
 }
 
 let booted = false;
+let rendered = false;
 
-async function render() {
+function render() {
   if (!booted || !isRouteHash(location.hash)) return;
   controller?.abort();
   controller = new AbortController();
@@ -160,8 +162,8 @@ async function render() {
   }
   replace(main, node);
   // Move focus to the new page's heading (not on first load, to leave the browser's own start).
-  if (render.started) main.querySelector('h1')?.focus({ preventScroll: false });
-  render.started = true;
+  if (rendered) main.querySelector('h1')?.focus();
+  rendered = true;
 }
 
 async function boot() {
@@ -169,8 +171,8 @@ async function boot() {
   try {
     await resume();
   } catch (err) {
-    // A network failure keeps the token for a retry; a refused token has been forgotten.
-    if (err?.status === 0) {
+    // A network or server failure keeps the token for a retry; a refused token has been forgotten.
+    if (!(err?.status >= 400 && err?.status < 500)) {
       replace(main, errorPanel(err, { retry: () => boot() }));
       return;
     }
@@ -192,5 +194,9 @@ onLangChange(() => {
 if (skip) skip.textContent = t('app.skip');
 
 window.addEventListener('hashchange', () => render());
-onLangChange(() => render());
+onLangChange(() => {
+  render();
+  // Stay on the language button rather than jump to the page heading.
+  header.querySelector('[data-lang-toggle]')?.focus();
+});
 boot();

@@ -3,7 +3,7 @@
 import { download, get } from '../api.js';
 import { h, replace } from '../dom.js';
 import { apiMessage, languageName, t } from '../i18n.js';
-import { fmtDateTime, fmtDuration, fmtNumber, fmtPercent } from '../format.js';
+import { DEFAULT_TZ, fmtDateTime, fmtDuration, fmtNumber, fmtPercent } from '../format.js';
 import { can } from '../session.js';
 import { busy, dataTable, episodeStatusBadge, errorPanel, errorText, loading, notice, pageHeading } from '../ui.js';
 import { uploadForm } from './upload-form.js';
@@ -45,7 +45,7 @@ function statusCell(e) {
   return h('div', { class: 'status-cell' }, parts);
 }
 
-function episodesTable(items, note) {
+function episodesTable(items, note, timeZone = DEFAULT_TZ) {
   return dataTable({
     className: 'episodes',
     columns: [
@@ -53,8 +53,8 @@ function episodesTable(items, note) {
       { label: t('ep.col.series') },
       { label: t('ep.col.language') },
       { label: t('ep.col.status') },
-      { label: t('ep.col.duration'), className: 'num' },
-      { label: t('ep.col.created') },
+      { label: t('ep.col.duration'), className: 'num nowrap' },
+      { label: t('ep.col.created'), className: 'nowrap' },
       { label: t('ep.col.file') },
     ],
     rows: items.map((e) => ({
@@ -65,7 +65,7 @@ function episodesTable(items, note) {
         languageName(e.language),
         statusCell(e),
         fmtDuration(e.durationSec),
-        fmtDateTime(e.createdAt),
+        fmtDateTime(e.createdAt, timeZone),
         e.status === 'ready' && e.renditions.some((r) => r.name === 'mp3') ? downloadButton(e, note) : '—',
       ],
     })),
@@ -97,7 +97,7 @@ export function render(ctx) {
     // Keep keyboard focus on the same control across a refresh.
     const focusKey = document.activeElement?.dataset?.focusKey;
     if (data.items.length === 0) replace(listBody, h('p', { class: 'empty' }, t('ep.none')));
-    else replace(listBody, h('div', { class: 'table-wrap' }, episodesTable(data.items, note)));
+    else replace(listBody, h('div', { class: 'table-wrap' }, episodesTable(data.items, note, ctx.station?.timezone)));
     if (focusKey) listBody.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus();
     renderPager(data);
     if (data.items.some((e) => e.status === 'processing')) timer = setTimeout(load, POLL_MS);

@@ -53,7 +53,9 @@ function markAiredButton(airing, onDone) {
     try {
       const res = await post(`/airings/${airing.id}/aired`, {});
       const fresh = res.status === 201 || res.body?.status === 'accepted';
-      replace(cell, badge('ok', ['✓ ', fresh ? t('st.markedNew') : t('st.markedDup')], { role: 'status', dataset: { marked: fresh ? 'accepted' : 'duplicate' } }));
+      const done = badge('ok', ['✓ ', fresh ? t('st.markedNew') : t('st.markedDup')], { role: 'status', dataset: { marked: fresh ? 'accepted' : 'duplicate' } });
+      done.classList.add('badge-wrap');
+      replace(cell, done);
       onDone();
     } catch (err) {
       button.disabled = false;

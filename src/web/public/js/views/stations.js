@@ -82,8 +82,16 @@ export function render(ctx) {
       ),
     );
     if (data.total > PAGE) {
-      const prev = h('button', { type: 'button', class: 'btn btn-small', disabled: offset === 0, onclick: () => ((offset = Math.max(0, offset - PAGE)), load()) }, t('ep.prev'));
-      const next = h('button', { type: 'button', class: 'btn btn-small', disabled: offset + data.items.length >= data.total, onclick: () => ((offset += PAGE), load()) }, t('ep.next'));
+      const prev = h('button', { type: 'button', class: 'btn btn-small', disabled: offset === 0 }, t('ep.prev'));
+      const next = h('button', { type: 'button', class: 'btn btn-small', disabled: offset + data.items.length >= data.total }, t('ep.next'));
+      prev.addEventListener('click', () => {
+        offset = Math.max(0, offset - PAGE);
+        load();
+      });
+      next.addEventListener('click', () => {
+        offset += PAGE;
+        load();
+      });
       replace(pager, prev, h('span', {}, t('st.page', { from: fmtNumber(offset + 1), to: fmtNumber(offset + data.items.length), total: fmtNumber(data.total) })), next);
     } else {
       replace(pager);
