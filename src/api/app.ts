@@ -62,7 +62,8 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(healthRouter(deps.readiness));
   // The dashboard: static files that talk to the JSON API below and nothing else.
-  app.use(express.static(WEB_ROOT, { index: 'index.html', maxAge: '5m' }));
+  // Revalidated on every load (ETag), so a deploy never leaves a browser mixing old and new scripts.
+  app.use(express.static(WEB_ROOT, { index: 'index.html', maxAge: 0 }));
 
   const api = express.Router();
   // Signed media links authenticate themselves, so any player on a station can fetch them.

@@ -157,12 +157,15 @@ export function plansRepo(db: Queryable) {
       return r.rows[0] ? toAiring(r.rows[0]) : null;
     },
 
-    async stationAirings(stationId: string, from: Date, to: Date, statuses: AiringStatus[]): Promise<AiringRow[]> {
+    /** A station's schedule, with each programme's title for people reading it. */
+    async stationAirings(stationId: string, from: Date, to: Date, statuses: AiringStatus[]): Promise<(AiringRow & { title: string })[]> {
       const r = await db.query<Raw>(
-        `SELECT ${AIRING_COLUMNS} FROM airings WHERE station_id = $1 AND status = ANY($4::text[]) AND ends_at > $2 AND starts_at < $3 ORDER BY starts_at`,
+        `SELECT a.id, a.plan_id, a.station_id, a.episode_id, a.starts_at, a.ends_at, a.priority, a.status, a.slot_index, e.title
+           FROM airings a JOIN episodes e ON e.id = a.episode_id
+          WHERE a.station_id = $1 AND a.status = ANY($4::text[]) AND a.ends_at > $2 AND a.starts_at < $3 ORDER BY a.starts_at`,
         [stationId, from, to, statuses],
       );
-      return r.rows.map(toAiring);
+      return r.rows.map((x) => ({ ...toAiring(x), title: x.title as string }));
     },
 
     async setAiringStatus(ids: string[], status: AiringStatus): Promise<void> {

@@ -35,8 +35,10 @@ export function statsRepo(db: Queryable) {
       const stationFilter = `($6::uuid[] IS NULL OR s.id = ANY($6::uuid[]))`;
       const plays = await db.query<Record<string, unknown>>(
         `SELECT p.station_id, to_char(p.started_at AT TIME ZONE s.timezone, 'YYYY-MM') AS month, p.episode_id,
-                count(*) FILTER (WHERE p.kind = 'rebroadcast')::int AS aired,
-                count(*) FILTER (WHERE p.kind = 'rebroadcast' AND p.airing_id IS NOT NULL)::int AS on_schedule,
+                -- An airing airs once, however many full plays were reported for it (mirrors tallyActivity).
+                (count(DISTINCT p.airing_id) FILTER (WHERE p.kind = 'rebroadcast')
+                  + count(*) FILTER (WHERE p.kind = 'rebroadcast' AND p.airing_id IS NULL))::int AS aired,
+                count(DISTINCT p.airing_id) FILTER (WHERE p.kind = 'rebroadcast')::int AS on_schedule,
                 count(*) FILTER (WHERE p.kind = 'rebroadcast' AND p.airing_id IS NULL)::int AS off_schedule,
                 count(*) FILTER (WHERE p.kind = 'partial')::int AS partial
            FROM plays p JOIN stations s ON s.id = p.station_id JOIN episodes e ON e.id = p.episode_id

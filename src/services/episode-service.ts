@@ -89,6 +89,8 @@ export interface EpisodeView {
   language: string;
   description: string | null;
   status: EpisodeStatus;
+  /** Set when a commune uploaded it: its own programme. */
+  stationId: string | null;
   progress: number;
   error: { code: string; message: string; messageEn: string } | null;
   durationSec: number | null;
@@ -115,6 +117,7 @@ export function toEpisodeView(e: EpisodeRow, renditions: RenditionRow[]): Episod
     language: e.language,
     description: e.description,
     status: e.status,
+    stationId: e.stationId,
     progress: e.progress,
     error: e.errorCode ? { code: e.errorCode, message: e.errorMessage ?? '', messageEn: englishFor(e.errorCode, e.errorMessage ?? '') } : null,
     durationSec: e.durationSec,

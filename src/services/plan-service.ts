@@ -329,7 +329,7 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
       return { airing, station: station! };
     },
 
-    async stationAirings(stationId: string, from: Date, to: Date): Promise<AiringRow[]> {
+    async stationAirings(stationId: string, from: Date, to: Date): Promise<(AiringRow & { title: string })[]> {
       return plansRepo(deps.db).stationAirings(stationId, from, to, ['live']);
     },
   };

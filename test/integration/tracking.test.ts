@@ -141,6 +141,10 @@ describe('play reports, counts, compliance report (PGlite)', () => {
     const row = await rt.db.query<{ source: string; airing_id: string }>(`SELECT source, airing_id FROM plays WHERE event_id = $1`, [`manual-${past[2]!.id}`]);
     expect(row.rows[0]).toEqual({ source: 'manual', airing_id: past[2]!.id });
     expect(await stationRow(viewer, stationA.id)).toMatchObject({ aired: 4, missed: 0 });
+    // The agent reports the same airing later: the play is kept, but the airing still aired once.
+    const echo = await call(stationA.token, 'POST', '/api/v1/station/plays', { plays: [{ eventId: 'agent-echo', episodeId, startedAt: iso(past[2]!.startsAt, 2), durationSec }] });
+    expect(echo.body.results[0].status).toBe('accepted');
+    expect(await stationRow(viewer, stationA.id)).toMatchObject({ aired: 4, onSchedule: 3, missed: 0 });
     // Operators see only their own station in the counts.
     const own = await call(operatorB, 'GET', `/api/v1/stats/rebroadcasts?from=${from}&to=${to}&groupBy=station`);
     expect(own.body.rows.map((r: { stationId: string }) => r.stationId)).toEqual([stationB.id]);

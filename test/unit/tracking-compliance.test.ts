@@ -167,6 +167,21 @@ describe('computeCompliance: arithmetic', () => {
     expect(row(report.rows, 'sB', '2026-02')).toMatchObject({ scheduled: 0, aired: 0, compliant: false });
   });
 
+  it('counts an airing once however many full plays were matched to it', () => {
+    const airing = airingAt('a1', 'sA', 'col-jan', '2026-01-10T23:00:00Z');
+    const twice = computeCompliance(
+      input({
+        airings: [airing],
+        plays: [
+          play('sA', 'col-jan', '2026-01-10T23:00:05Z', 'rebroadcast', 'a1'),
+          play('sA', 'col-jan', '2026-01-10T23:01:00Z', 'rebroadcast', 'a1'),
+          play('sA', 'col-jan', '2026-01-12T10:00:00Z'),
+        ],
+      }),
+    );
+    expect(row(twice.rows, 'sA', '2026-01')).toMatchObject({ scheduled: 1, aired: 2, onSchedule: 1, offSchedule: 1, missed: 0 });
+  });
+
   it('totals the rows', () => {
     expect(report.totals).toMatchObject({
       scheduled: 4,

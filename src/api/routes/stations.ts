@@ -65,7 +65,7 @@ export function stationsRouter(deps: { stations: StationService; plans: PlanServ
     const to = q.to ?? new Date(Date.parse(from) + 7 * 86_400_000).toISOString().slice(0, 10);
     const period = localPeriod(station.timezone, from, to);
     const airings = await deps.plans.stationAirings(id, period.startsAt, period.endsAt);
-    res.json({ stationId: id, from, to, items: airings.map((a) => toAiringView(a, station.timezone)) });
+    res.json({ stationId: id, from, to, items: airings.map((a) => ({ ...toAiringView(a, station.timezone), title: a.title })) });
   });
 
   r.get('/:id/deliveries', readers, async (req, res) => {

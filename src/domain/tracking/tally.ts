@@ -89,10 +89,18 @@ export function tallyActivity(input: TallyInput): Tally {
     cells.set(key, { ...cell, counts: f(cell.counts) });
   };
 
+  // An airing airs once: a second full play matched to it (the agent's report after an operator marked it by
+  // hand, say) is kept on record but adds no rebroadcast. SQL mirror: count(DISTINCT airing_id).
+  const airedAirings = new Set<string>();
   for (const play of input.plays) {
     if (!counts(play.episodeId)) continue;
     const month = monthOf(play.stationId, play.startedAt);
-    if (month !== undefined) bump(play.stationId, month, play.episodeId, (c) => addPlay(c, play));
+    if (month === undefined) continue;
+    if (play.kind === 'rebroadcast' && play.airingId !== null) {
+      if (airedAirings.has(play.airingId)) continue;
+      airedAirings.add(play.airingId);
+    }
+    bump(play.stationId, month, play.episodeId, (c) => addPlay(c, play));
   }
 
   const matched = new Map<string, { kind: PlayKind }[]>();
