@@ -2,8 +2,9 @@
  * Ingest benchmark (`npm run bench:ingest`): issue 2's "Benchmark" section.
  *
  * 1. Upload: a ≥ 500 MB WAV streamed through the API (a separate `ROLE=api` process) into an S3-compatible server
- *    running in this process, against a direct PutObject of the same file to the same server; the API process's
- *    peak RSS for that upload and for a ~100 MB one.
+ *    running in this process, against a direct PutObject of the same file to the same server (and, for reference, a
+ *    direct lib-storage multipart Upload, the protocol the API uses); the API process's peak RSS for that upload and
+ *    for a ~100 MB one.
  * 2. Transcode: runAudioPipeline on a 30-minute speech file, against the very same ffmpeg/ffprobe commands run by
  *    hand, one after the other.
  *
@@ -12,9 +13,9 @@
  *
  * Knobs (environment): BENCH_UPLOAD_SEC (2760 s of 48 kHz stereo s16 ≈ 530 MB), BENCH_SMALL_UPLOAD_SEC (540 ≈ 104 MB),
  * BENCH_UPLOAD_ROUNDS (2; the best round of each side is compared), BENCH_TRANSCODE_SEC (1800),
- * BENCH_SKIP (comma list: upload, transcode), BENCH_DATABASE_URL (admin connection; default
- * postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL, BENCH_TMP (parent of the temp dir), BENCH_API_ENTRY
- * (what the API process runs, default src/main.ts through tsx; a .js/.mjs path runs on plain node),
+ * BENCH_SKIP (comma list: upload, transcode), BENCH_DATABASE_URL (a connection allowed to CREATE DATABASE; default
+ * DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres; the bench makes and drops its own database),
+ * REDIS_URL, BENCH_TMP (parent of the temp dir), BENCH_API_ENTRY (what the API process runs, default src/main.ts through tsx; a .js/.mjs path runs on plain node),
  * BENCH_TRANSCODE_ORDER (sequential: the pipeline, then every command by hand — the default; interleaved: each command
  * replayed by hand right after the pipeline ran it, which is steadier on a machine with other load).
  */
@@ -25,6 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../config/index.js';
@@ -34,7 +36,6 @@ import { runAudioPipeline } from '../src/media/pipeline.js';
 import { createMediaRunner } from '../src/media/runner.js';
 import { pipelineSettings } from '../src/services/transcode-service.js';
 import { startEmbeddedS3 } from '../src/storage/embedded-s3.js';
-import { Upload } from '@aws-sdk/lib-storage';
 import { createS3Client } from '../src/storage/s3-client.js';
 import { Cleanup } from './lib/cleanup.js';
 import { postMultipart } from './lib/multipart.js';
@@ -60,7 +61,7 @@ const knobs = {
   uploadRounds: Math.round(envNumber('BENCH_UPLOAD_ROUNDS', 2)),
   transcodeSec: envNumber('BENCH_TRANSCODE_SEC', 1800),
   skip: new Set((process.env.BENCH_SKIP ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
-  adminDatabaseUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  adminDatabaseUrl: process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   // What the API process runs, relative to the project root: TypeScript through tsx (as `npm start` does) or a build.
   apiEntry: process.env.BENCH_API_ENTRY ?? 'src/main.ts',
@@ -480,7 +481,7 @@ async function main(): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const cleanup = new Cleanup();
   cleanup.onSignals();
-  const tmp = fs.mkdtempSync(path.join(process.env.BENCH_TMP ?? os.tmpdir(), 'loaxa-bench-'));
+  const tmp = fs.mkdtempSync(path.join(process.env.BENCH_TMP ?? os.tmpdir(), 'loaxa-bench-ingest-'));
   cleanup.add('remove temp dir', () => fs.promises.rm(tmp, { recursive: true, force: true }));
   const loadBefore = os.loadavg().map((l) => round(l, 2));
   try {
@@ -491,7 +492,7 @@ async function main(): Promise<number> {
     out(`temp dir: ${tmp}; MB = 10^6 bytes`);
     out();
 
-    const summary: Record<string, unknown> = { node: process.version, cpus: os.cpus().length, loadBefore };
+    const summary: Record<string, unknown> = { node: process.version, cpus: os.cpus().length, loadBefore, targets: TARGETS };
     const missed: string[] = [];
     if (!knobs.skip.has('upload')) {
       const u = await benchUpload(tmp, binaries, cleanup);
