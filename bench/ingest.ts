@@ -64,7 +64,8 @@ const knobs = {
   adminDatabaseUrl: process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   // What the API process runs, relative to the project root: TypeScript through tsx (as `npm start` does) or a build.
-  apiEntry: process.env.BENCH_API_ENTRY ?? 'src/main.ts',
+  // What `npm start` runs: the compiled build (`npm run build` first). BENCH_API_ENTRY=src/main.ts measures tsx.
+  apiEntry: process.env.BENCH_API_ENTRY ?? 'dist/src/main.js',
   transcodeOrder: process.env.BENCH_TRANSCODE_ORDER === 'interleaved' ? 'interleaved' : 'sequential',
 };
 
@@ -272,6 +273,8 @@ async function benchUpload(tmp: string, binaries: MediaBinaries, cleanup: Cleanu
     REDIS_URL: knobs.redisUrl,
     QUEUE_PREFIX: prefix,
     S3_ENDPOINT: embedded.endpoint,
+    // The embedded default's way of storing an original (one streamed PUT); s3rver is slow at multipart.
+    S3_UPLOAD_MODE: process.env.S3_UPLOAD_MODE ?? 'stream',
     S3_BUCKET: bucket,
     S3_REGION: config.s3.region,
     S3_ACCESS_KEY_ID: config.s3.accessKeyId,

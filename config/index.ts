@@ -53,6 +53,7 @@ const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().default('S3RVER'),
   S3_FORCE_PATH_STYLE: bool.default(true),
   EMBEDDED_S3_PORT: int(0, 65535).default(0),
+  S3_UPLOAD_MODE: z.enum(['auto', 'multipart', 'stream'], { error: 'must be auto, multipart or stream' }).default('auto'),
   PRESIGN_TTL_SEC: int(60, 7 * 24 * 3600).default(900),
 
   ADMIN_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
@@ -122,6 +123,8 @@ export interface Config {
     readonly embeddedDir: string;
     readonly embeddedPort: number;
     readonly presignTtlSec: number;
+    /** multipart: bounded buffers, any S3; stream: one chunked PUT, for stores that take an unknown length. */
+    readonly uploadMode: 'multipart' | 'stream';
   };
   readonly adminToken?: string;
   readonly upload: { readonly maxBytes: number };
@@ -222,6 +225,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       embeddedDir: path.join(dataDir, 's3'),
       embeddedPort: e.EMBEDDED_S3_PORT,
       presignTtlSec: e.PRESIGN_TTL_SEC,
+      // The embedded server accepts a chunked PUT and is slow at multipart (it re-reads every part to assemble).
+      uploadMode: e.S3_UPLOAD_MODE === 'auto' ? (e.S3_ENDPOINT === undefined ? 'stream' : 'multipart') : e.S3_UPLOAD_MODE,
     },
     adminToken: e.ADMIN_TOKEN,
     upload: { maxBytes: e.UPLOAD_MAX_BYTES },

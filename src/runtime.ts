@@ -5,7 +5,6 @@ import type { Config, Role } from '../config/index.js';
 import { createApp } from './api/app.js';
 import type { Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
-import { createPgliteDatabase } from './db/pglite.js';
 import { createPostgresDatabase } from './db/postgres.js';
 import { usersRepo } from './db/users-repo.js';
 import { createLogger, type Logger } from './logger.js';
@@ -14,7 +13,7 @@ import { createMediaRunner } from './media/runner.js';
 import { createJobQueues, createWorker, type JobQueues } from './queue/queues.js';
 import { episodeService } from './services/episode-service.js';
 import { reconcileEpisodes } from './services/reconciler.js';
-import { startEmbeddedS3, type EmbeddedS3 } from './storage/embedded-s3.js';
+import type { EmbeddedS3 } from './storage/embedded-s3.js';
 import { createObjectStore, type ObjectStore } from './storage/object-store.js';
 import { createS3Client } from './storage/s3-client.js';
 import { transcodeFailureHook, transcodeHandler } from '../workers/transcode.js';
@@ -44,9 +43,10 @@ export interface Runtime {
 const runs = (config: Config, role: Exclude<Role, 'all'>) => config.role === 'all' || config.role === role;
 
 export async function openDatabase(config: Config): Promise<Database> {
+  // The embedded database and storage load only when used: a split deployment never pays their memory.
   const db = config.database.url
     ? createPostgresDatabase(config.database.url, config.database.poolSize)
-    : await createPgliteDatabase(config.database.embeddedDir);
+    : await (await import('./db/pglite.js')).createPgliteDatabase(config.database.embeddedDir);
   await migrate(db);
   return db;
 }
@@ -69,13 +69,14 @@ export async function startRuntime(config: Config, logger = createLogger(config)
 
     let embedded: EmbeddedS3 | undefined;
     if (config.s3.embedded) {
+      const { startEmbeddedS3 } = await import('./storage/embedded-s3.js');
       embedded = await startEmbeddedS3({ directory: config.s3.embeddedDir, port: config.s3.embeddedPort, bucket: config.s3.bucket });
       closers.push(() => embedded!.close());
       logger.info({ endpoint: embedded.endpoint }, 'embedded S3-compatible storage started');
     }
     const s3 = createS3Client(config.s3, embedded?.endpoint ?? config.s3.endpoint);
     closers.push(async () => s3.destroy());
-    const store = createObjectStore(s3, config.s3.bucket, !config.s3.embedded);
+    const store = createObjectStore(s3, config.s3.bucket, !config.s3.embedded, config.s3.uploadMode);
     await store.ensureBucket();
 
     const queues = createJobQueues(config);

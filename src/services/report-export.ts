@@ -1,5 +1,4 @@
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 import {
   complianceTable,
   presetOf,
@@ -25,6 +24,8 @@ export function complianceCsv(rows: readonly ComplianceRow[], totals: Compliance
 
 export async function complianceXlsx(rows: readonly ComplianceRow[], totals: ComplianceTotals, period: Period, locale: ReportLocale): Promise<Buffer> {
   const table = complianceTable(rows, totals, locale);
+  // exceljs is large and only needed for this export: load it on first use.
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Loa xã';
   wb.created = new Date(0); // fixed, so the same report is the same file

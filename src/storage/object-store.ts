@@ -7,6 +7,7 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -44,7 +45,28 @@ export interface ObjectStore {
 const PART_SIZE = 8 * 1024 * 1024;
 const QUEUE_SIZE = 4;
 
-export function createObjectStore(client: S3Client, bucket: string, signsLinks: boolean): ObjectStore {
+export function createObjectStore(client: S3Client, bucket: string, signsLinks: boolean, uploadMode: 'multipart' | 'stream' = 'multipart'): ObjectStore {
+  /** Sends the metered body; multipart keeps memory bounded for any size, a plain PUT streams it as it comes. */
+  const send = (key: string, meter: Meter, contentType: string | undefined) => {
+    if (uploadMode === 'stream') {
+      // The SDK only pipes the body: a failing source must abort the request, or it would wait for the rest forever.
+      const request = new AbortController();
+      meter.once('error', (err) => request.abort(err));
+      const put = client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: meter, ContentType: contentType }), {
+        abortSignal: request.signal,
+      });
+      return { done: () => put, abort: async () => request.abort() };
+    }
+    const upload = new Upload({
+      client,
+      params: { Bucket: bucket, Key: key, Body: meter, ContentType: contentType },
+      partSize: PART_SIZE,
+      queueSize: QUEUE_SIZE,
+      leavePartsOnError: false,
+    });
+    return { done: () => upload.done(), abort: () => upload.abort() };
+  };
+
   const store: ObjectStore = {
     bucket,
     signsLinks,
@@ -62,13 +84,7 @@ export function createObjectStore(client: S3Client, bucket: string, signsLinks: 
     },
     async putStream(key, body, opts) {
       const meter = new Meter(opts.maxBytes);
-      const upload = new Upload({
-        client,
-        params: { Bucket: bucket, Key: key, Body: meter, ContentType: opts.contentType },
-        partSize: PART_SIZE,
-        queueSize: QUEUE_SIZE,
-        leavePartsOnError: false,
-      });
+      const upload = send(key, meter, opts.contentType);
       const onAbort = () => meter.destroy(opts.signal?.reason instanceof Error ? opts.signal.reason : new Error('aborted'));
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       // Errors on either side must fail the upload: the source failing destroys the meter, which fails the Upload.

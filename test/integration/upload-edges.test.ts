@@ -14,7 +14,8 @@ import { ADMIN_TOKEN, FIXTURES, clearQueuePrefix, startTestS3, tempDir, testConf
 // Above one multipart part (8 MiB), so refusals exercise aborting a multipart upload, not just a single PUT.
 const MAX = 10 * 1024 * 1024;
 
-describe('upload edges: limits, early refusal, disconnects, auth', () => {
+// Both ways an original reaches storage: multipart (any S3) and one streamed PUT (the embedded default).
+describe.each(['multipart', 'stream'])('upload edges: limits, early refusal, disconnects, auth (%s upload)', (uploadMode) => {
   let rt: Runtime;
   let bigWav: string;
   let s3: Awaited<ReturnType<typeof startTestS3>>;
@@ -25,7 +26,7 @@ describe('upload edges: limits, early refusal, disconnects, auth', () => {
     // 75 s of 44.1 kHz stereo 16-bit: about 13 MB, over the limit.
     bigWav = path.join(tempDir(), 'big.wav');
     execFileSync(resolveMediaBinaries({}).ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=75', '-ac', '2', '-ar', '44100', bigWav]);
-    rt = await startRuntime(testConfig({ s3Endpoint: s3.endpoint, bucket: s3.bucket, env: { UPLOAD_MAX_BYTES: String(MAX) } }));
+    rt = await startRuntime(testConfig({ s3Endpoint: s3.endpoint, bucket: s3.bucket, env: { UPLOAD_MAX_BYTES: String(MAX), S3_UPLOAD_MODE: uploadMode } }));
     for (const role of ['editor', 'viewer'] as const) {
       tokens[role] = (await createUserWithToken(rt.db, { name: `test ${role}`, role })).token;
     }
