@@ -360,7 +360,7 @@ async function benchCompliance(rt: Runtime, seed: pg.Client) {
   const captured: { text: string; params: unknown[] }[] = [];
   const q: StatsQuery = { period, series: rt.config.tracking.series, now: new Date(), missedGraceSec: rt.config.tracking.missedGraceSec };
   const repo = statsRepo(capturingQueryable(captured));
-  await repo.activity(q);
+  await repo.activity({ ...q, perEpisode: false });
   await repo.ownProgrammes(q);
   const names = ['activity: plays', 'activity: airings', 'ownProgrammes'];
   const plans: PlanSummary[] = [];

@@ -1,4 +1,4 @@
-import type { ActivityCell, OwnProgrammeCell, Period, StationRef } from '../domain/tracking/index.js';
+import { monthsInPeriod, type ActivityCell, type OwnProgrammeCell, type Period, type StationRef } from '../domain/tracking/index.js';
 import type { Queryable } from './database.js';
 
 export interface StatsQuery {
@@ -28,68 +28,80 @@ export function statsRepo(db: Queryable) {
       return r.rows;
     },
 
-    async activity(q: StatsQuery): Promise<ActivityCell[]> {
-      const [lo, hi] = utcBounds(q.period);
-      const params: unknown[] = [lo, hi, q.period.from, q.period.to, q.series ?? null, q.stationIds ?? null];
-      const counted = `e.station_id IS NULL AND ($5::text[] IS NULL OR e.series = ANY($5::text[]))`;
-      const stationFilter = `($6::uuid[] IS NULL OR s.id = ANY($6::uuid[]))`;
+    /**
+     * Counts per station × local month (× episode when perEpisode). Each station's month bounds are computed once
+     * (local midnight in its zone) and plays are found by (station, time) range: no per-row zone conversion.
+     */
+    async activity(q: StatsQuery & { perEpisode: boolean }): Promise<ActivityCell[]> {
+      const windows = localMonthBounds(q.period);
+      const params: unknown[] = [
+        windows.map((w) => w.month),
+        windows.map((w) => w.from),
+        windows.map((w) => w.to),
+        q.series ?? null,
+        q.stationIds ?? null,
+      ];
+      const monthsOfStations = `
+        WITH sm AS MATERIALIZED (
+          SELECT s.id AS station_id, m.month, m.d0::timestamp AT TIME ZONE s.timezone AS lo, m.d1::timestamp AT TIME ZONE s.timezone AS hi
+            FROM stations s CROSS JOIN unnest($1::text[], $2::text[], $3::text[]) AS m(month, d0, d1)
+           WHERE ($5::uuid[] IS NULL OR s.id = ANY($5::uuid[])) AND ($5::uuid[] IS NOT NULL OR s.active))`;
+      const counted = `e.station_id IS NULL AND ($4::text[] IS NULL OR e.series = ANY($4::text[]))`;
+      // Without the per-episode breakdown the report gets one row per station and month instead of tens of thousands.
+      const byEpisode = (col: string) => (q.perEpisode ? col : 'NULL::uuid');
+      const groupBy = q.perEpisode ? 'GROUP BY 1, 2, 3' : 'GROUP BY 1, 2';
+      // Episodes are filtered after grouping: a few hundred distinct episodes, not every play, meet the join.
       const plays = await db.query<Record<string, unknown>>(
-        `SELECT p.station_id, to_char(p.started_at AT TIME ZONE s.timezone, 'YYYY-MM') AS month, p.episode_id,
-                -- An airing airs once, however many full plays were reported for it (mirrors tallyActivity).
-                (count(DISTINCT p.airing_id) FILTER (WHERE p.kind = 'rebroadcast')
-                  + count(*) FILTER (WHERE p.kind = 'rebroadcast' AND p.airing_id IS NULL))::int AS aired,
-                count(DISTINCT p.airing_id) FILTER (WHERE p.kind = 'rebroadcast')::int AS on_schedule,
-                count(*) FILTER (WHERE p.kind = 'rebroadcast' AND p.airing_id IS NULL)::int AS off_schedule,
-                count(*) FILTER (WHERE p.kind = 'partial')::int AS partial
-           FROM plays p JOIN stations s ON s.id = p.station_id JOIN episodes e ON e.id = p.episode_id
-          WHERE p.started_at >= $1 AND p.started_at < $2
-            AND (p.started_at AT TIME ZONE s.timezone)::date BETWEEN $3::date AND $4::date
-            AND ${counted} AND ${stationFilter}
-          GROUP BY 1, 2, 3`,
+        `${monthsOfStations}
+         SELECT g.station_id, g.month, ${byEpisode('g.episode_id')} AS episode_id, sum(g.aired)::int AS aired, sum(g.on_schedule)::int AS on_schedule,
+                sum(g.off_schedule)::int AS off_schedule, sum(g.partial)::int AS partial
+           FROM (SELECT sm.station_id, sm.month, p.episode_id,
+                        -- An airing airs once, however many full plays were reported for it (mirrors tallyActivity).
+                        (count(DISTINCT p.airing_id) FILTER (WHERE p.kind = 'rebroadcast')
+                          + count(*) FILTER (WHERE p.kind = 'rebroadcast' AND p.airing_id IS NULL)) AS aired,
+                        count(DISTINCT p.airing_id) FILTER (WHERE p.kind = 'rebroadcast') AS on_schedule,
+                        count(*) FILTER (WHERE p.kind = 'rebroadcast' AND p.airing_id IS NULL) AS off_schedule,
+                        count(*) FILTER (WHERE p.kind = 'partial') AS partial
+                   FROM sm JOIN plays p ON p.station_id = sm.station_id AND p.started_at >= sm.lo AND p.started_at < sm.hi
+                  GROUP BY 1, 2, 3) g
+           JOIN episodes e ON e.id = g.episode_id
+          WHERE ${counted}
+          ${groupBy}`,
         params,
       );
       const airings = await db.query<Record<string, unknown>>(
-        `SELECT a.station_id, to_char(a.starts_at AT TIME ZONE s.timezone, 'YYYY-MM') AS month, a.episode_id,
+        `${monthsOfStations}
+         SELECT sm.station_id, sm.month, ${byEpisode('a.episode_id')} AS episode_id,
                 count(*)::int AS scheduled,
-                count(*) FILTER (WHERE a.ends_at + make_interval(secs => $8) < $7
+                count(*) FILTER (WHERE a.ends_at + make_interval(secs => $7) < $6
                                    AND NOT EXISTS (SELECT 1 FROM plays m WHERE m.airing_id = a.id))::int AS missed
-           FROM airings a JOIN stations s ON s.id = a.station_id JOIN episodes e ON e.id = a.episode_id
-          WHERE a.status = 'live' AND a.starts_at >= $1 AND a.starts_at < $2
-            AND (a.starts_at AT TIME ZONE s.timezone)::date BETWEEN $3::date AND $4::date
-            AND ${counted} AND ${stationFilter}
-          GROUP BY 1, 2, 3`,
+           FROM sm JOIN airings a ON a.station_id = sm.station_id AND a.status = 'live' AND a.starts_at >= sm.lo AND a.starts_at < sm.hi
+           JOIN episodes e ON e.id = a.episode_id
+          WHERE ${counted}
+          ${groupBy}`,
         [...params, q.now, q.missedGraceSec],
       );
-      const cells = new Map<string, ActivityCell>();
+      const cells = new Map<string, { -readonly [K in keyof ActivityCell]: ActivityCell[K] }>();
       const cell = (x: Record<string, unknown>) => {
         const key = `${x.station_id}|${x.month}|${x.episode_id}`;
-        const c = cells.get(key) ?? {
-          stationId: x.station_id as string,
-          month: x.month as string,
-          episodeId: x.episode_id as string,
-          scheduled: 0,
-          aired: 0,
-          onSchedule: 0,
-          offSchedule: 0,
-          partial: 0,
-          missed: 0,
-        };
-        cells.set(key, c);
+        let c = cells.get(key);
+        if (!c) {
+          c = { stationId: x.station_id as string, month: x.month as string, episodeId: (x.episode_id as string | null) ?? '', scheduled: 0, aired: 0, onSchedule: 0, offSchedule: 0, partial: 0, missed: 0 };
+          cells.set(key, c);
+        }
         return c;
       };
       for (const x of plays.rows) {
         const c = cell(x);
-        cells.set(`${x.station_id}|${x.month}|${x.episode_id}`, {
-          ...c,
-          aired: Number(x.aired),
-          onSchedule: Number(x.on_schedule),
-          offSchedule: Number(x.off_schedule),
-          partial: Number(x.partial),
-        });
+        c.aired = Number(x.aired);
+        c.onSchedule = Number(x.on_schedule);
+        c.offSchedule = Number(x.off_schedule);
+        c.partial = Number(x.partial);
       }
       for (const x of airings.rows) {
         const c = cell(x);
-        cells.set(`${x.station_id}|${x.month}|${x.episode_id}`, { ...c, scheduled: Number(x.scheduled), missed: Number(x.missed) });
+        c.scheduled = Number(x.scheduled);
+        c.missed = Number(x.missed);
       }
       return [...cells.values()];
     },
@@ -109,4 +121,16 @@ export function statsRepo(db: Queryable) {
       return r.rows.map((x) => ({ stationId: x.station_id, month: x.month, ownProgrammes: Number(x.n) }));
     },
   };
+}
+
+/** Each month of the period as local calendar bounds [from, to), clipped to the period. */
+function localMonthBounds(period: Period): { month: string; from: string; to: string }[] {
+  const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return monthsInPeriod(period).map((month) => {
+    const [y, m] = month.split('-').map(Number) as [number, number];
+    const nextMonth = new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
+    const start = `${month}-01`;
+    const end = nextDay(period.to);
+    return { month, from: start > period.from ? start : period.from, to: nextMonth < end ? nextMonth : end };
+  });
 }

@@ -115,7 +115,7 @@ export function createWorker<N extends JobName>(
 ): Worker<JobPayloads[N], unknown, N> {
   const connection = new Redis(redisOptions(config.redis.url, true));
   connection.on('error', () => undefined);
-  return new Worker<JobPayloads[N], unknown, N>(name, processor, {
+  const worker = new Worker<JobPayloads[N], unknown, N>(name, processor, {
     connection,
     prefix: config.redis.prefix,
     concurrency,
@@ -127,4 +127,7 @@ export function createWorker<N extends JobName>(
         type === CAPPED_EXPONENTIAL ? cappedDelay(attemptsMade, config.distribution.pushBackoffMs, config.distribution.pushMaxBackoffMs) : 0,
     },
   });
+  // A connection handed in is the caller's to close: without this the process keeps a socket open after close().
+  worker.on('closed', () => connection.disconnect());
+  return worker;
 }

@@ -77,16 +77,20 @@ export function trackingService(deps: { db: Database; config: Config; now?: () =
     },
 
     /** The stations × months grid for a period (optionally one station's rows only). */
-    async compliance(period: Period, stationIds?: string[]): Promise<{ rows: ComplianceRow[]; totals: ComplianceTotals; activity: Awaited<ReturnType<ReturnType<typeof statsRepo>['activity']>> }> {
+    async compliance(period: Period, stationIds?: string[], perEpisode = false): Promise<{ rows: ComplianceRow[]; totals: ComplianceTotals; activity: Awaited<ReturnType<ReturnType<typeof statsRepo>['activity']>> }> {
       const repo = statsRepo(deps.db);
       const q = { period, stationIds, series: t.series, now: now(), missedGraceSec: t.missedGraceSec };
-      const [stations, activity, ownProgrammes] = await Promise.all([repo.stations(stationIds), repo.activity(q), repo.ownProgrammes(q)]);
+      const [stations, activity, ownProgrammes] = await Promise.all([
+        repo.stations(stationIds),
+        repo.activity({ ...q, perEpisode }),
+        repo.ownProgrammes(q),
+      ]);
       const rows = buildComplianceRows({ stations, period, activity, ownProgrammes, targets: t.targets });
       return { rows, totals: complianceTotals(rows), activity };
     },
 
     async stats(period: Period, groupBy: GroupBy, stationIds?: string[]): Promise<{ rows: StatsRow[]; totals: ReturnType<typeof statsTotals> }> {
-      const { rows, activity } = await this.compliance(period, stationIds);
+      const { rows, activity } = await this.compliance(period, stationIds, groupBy === 'episode');
       const grouped = groupStats(groupBy, { rows, activity, targets: t.targets });
       return { rows: grouped, totals: statsTotals(grouped) };
     },

@@ -128,6 +128,14 @@ describe('play reports, counts, compliance report (PGlite)', () => {
     expect(late.body.results[0].status).toBe('accepted');
     const after = await stationRow(viewer, stationA.id);
     expect(after).toMatchObject({ aired: 3, onSchedule: 2, missed: 1 });
+    // The same counts grouped by episode and by month add up to the station totals.
+    const byEpisode = await call(viewer, 'GET', `/api/v1/stats/rebroadcasts?from=${from}&to=${to}&groupBy=episode`);
+    const b = await stationRow(viewer, stationB.id);
+    expect(byEpisode.body.rows).toHaveLength(1);
+    expect(byEpisode.body.rows[0]).toMatchObject({ episodeId, aired: after.aired + b.aired, scheduled: after.scheduled + b.scheduled, missed: after.missed + b.missed });
+    const byMonth = await call(viewer, 'GET', `/api/v1/stats/rebroadcasts?from=${from}&to=${to}&groupBy=month`);
+    expect(byMonth.body.rows.reduce((n: number, r: { aired: number }) => n + r.aired, 0)).toBe(after.aired + b.aired);
+    expect(byMonth.body.totals.aired).toBe(after.aired + b.aired);
   });
 
   it('lets an operator mark its own airing aired (once), and only its own', async () => {
