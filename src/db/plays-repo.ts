@@ -5,6 +5,8 @@ export interface PlayRow extends ValidPlay {
   stationId: string;
   airingId: string | null;
   kind: PlayKind;
+  /** A further full play of an airing that already aired. */
+  repeat: boolean;
 }
 
 export function playsRepo(db: Queryable) {
@@ -39,18 +41,33 @@ export function playsRepo(db: Queryable) {
         const batch = rows.slice(i, i + 500);
         const params: unknown[] = [];
         const values = batch.map((p) => {
-          params.push(p.stationId, p.eventId, p.episodeId, p.airingId, p.startedAt, p.durationSec, p.source, p.kind);
+          params.push(p.stationId, p.eventId, p.episodeId, p.airingId, p.startedAt, p.durationSec, p.source, p.kind, p.repeat);
           const n = params.length;
-          return `($${n - 7}, $${n - 6}, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+          return `($${n - 8}, $${n - 7}, $${n - 6}, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
         });
         const r = await db.query<{ event_id: string }>(
-          `INSERT INTO plays (station_id, event_id, episode_id, airing_id, started_at, duration_sec, source, kind)
+          `INSERT INTO plays (station_id, event_id, episode_id, airing_id, started_at, duration_sec, source, kind, repeat)
            VALUES ${values.join(', ')} ON CONFLICT (station_id, event_id) DO NOTHING RETURNING event_id`,
           params,
         );
         for (const x of r.rows) stored.add(x.event_id);
       }
       return stored;
+    },
+
+    /** Airings among these that already have a counted full play. */
+    async airedAirings(airingIds: string[]): Promise<Set<string>> {
+      if (airingIds.length === 0) return new Set();
+      const r = await db.query<{ airing_id: string }>(
+        `SELECT DISTINCT airing_id FROM plays WHERE airing_id = ANY($1::uuid[]) AND kind = 'rebroadcast' AND NOT repeat`,
+        [airingIds],
+      );
+      return new Set(r.rows.map((x) => x.airing_id));
+    },
+
+    /** Serialises one station's reports, so two batches cannot both count the same airing. */
+    async lockStation(stationId: string): Promise<void> {
+      await db.query('SELECT 1 FROM stations WHERE id = $1 FOR UPDATE', [stationId]);
     },
 
     async forStation(stationId: string, from: Date, to: Date): Promise<PlayRow[]> {
@@ -67,6 +84,7 @@ export function playsRepo(db: Queryable) {
         durationSec: Number(x.duration_sec),
         source: x.source as 'auto' | 'manual',
         kind: x.kind as PlayKind,
+        repeat: Boolean(x.repeat),
       }));
     },
   };

@@ -51,15 +51,14 @@ export function statsRepo(db: Queryable) {
       const byEpisode = (col: string) => (q.perEpisode ? col : 'NULL::uuid');
       const groupBy = q.perEpisode ? 'GROUP BY 1, 2, 3' : 'GROUP BY 1, 2';
       // Episodes are filtered after grouping: a few hundred distinct episodes, not every play, meet the join.
-      const plays = await db.query<Record<string, unknown>>(
+      const playsQuery = db.query<Record<string, unknown>>(
         `${monthsOfStations}
          SELECT g.station_id, g.month, ${byEpisode('g.episode_id')} AS episode_id, sum(g.aired)::int AS aired, sum(g.on_schedule)::int AS on_schedule,
                 sum(g.off_schedule)::int AS off_schedule, sum(g.partial)::int AS partial
            FROM (SELECT sm.station_id, sm.month, p.episode_id,
-                        -- An airing airs once, however many full plays were reported for it (mirrors tallyActivity).
-                        (count(DISTINCT p.airing_id) FILTER (WHERE p.kind = 'rebroadcast')
-                          + count(*) FILTER (WHERE p.kind = 'rebroadcast' AND p.airing_id IS NULL)) AS aired,
-                        count(DISTINCT p.airing_id) FILTER (WHERE p.kind = 'rebroadcast') AS on_schedule,
+                        -- An airing airs once: repeats of an aired airing are flagged at ingestion (mirrors tallyActivity).
+                        count(*) FILTER (WHERE p.kind = 'rebroadcast' AND NOT p.repeat) AS aired,
+                        count(*) FILTER (WHERE p.kind = 'rebroadcast' AND NOT p.repeat AND p.airing_id IS NOT NULL) AS on_schedule,
                         count(*) FILTER (WHERE p.kind = 'rebroadcast' AND p.airing_id IS NULL) AS off_schedule,
                         count(*) FILTER (WHERE p.kind = 'partial') AS partial
                    FROM sm JOIN plays p ON p.station_id = sm.station_id AND p.started_at >= sm.lo AND p.started_at < sm.hi
@@ -69,7 +68,7 @@ export function statsRepo(db: Queryable) {
           ${groupBy}`,
         params,
       );
-      const airings = await db.query<Record<string, unknown>>(
+      const airingsQuery = db.query<Record<string, unknown>>(
         `${monthsOfStations}
          SELECT sm.station_id, sm.month, ${byEpisode('a.episode_id')} AS episode_id,
                 count(*)::int AS scheduled,
@@ -81,6 +80,8 @@ export function statsRepo(db: Queryable) {
           ${groupBy}`,
         [...params, q.now, q.missedGraceSec],
       );
+      // Two independent scans: on a pool they run side by side.
+      const [plays, airings] = await Promise.all([playsQuery, airingsQuery]);
       const cells = new Map<string, { -readonly [K in keyof ActivityCell]: ActivityCell[K] }>();
       const cell = (x: Record<string, unknown>) => {
         const key = `${x.station_id}|${x.month}|${x.episode_id}`;

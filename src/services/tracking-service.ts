@@ -64,10 +64,24 @@ export function trackingService(deps: { db: Database; config: Config; now?: () =
             toleranceSec: t.matchToleranceSec,
             rebroadcastThreshold: t.rebroadcastThreshold,
           });
-          return { ...p, stationId, airingId: note.airingId, kind: note.kind };
+          return { ...p, stationId, airingId: note.airingId, kind: note.kind, repeat: false };
         });
       }
-      const stored = rows.length > 0 ? await deps.db.transaction((tx) => playsRepo(tx).insert(rows)) : new Set<string>();
+      const stored =
+        rows.length === 0
+          ? new Set<string>()
+          : await deps.db.transaction(async (tx) => {
+              const repo = playsRepo(tx);
+              await repo.lockStation(stationId);
+              // An airing airs once: a further full play of it (the agent's report after an operator's mark) is a repeat.
+              const aired = await repo.airedAirings([...new Set(rows.flatMap((r) => (r.airingId ? [r.airingId] : [])))]);
+              for (const r of rows) {
+                if (r.kind !== 'rebroadcast' || !r.airingId) continue;
+                r.repeat = aired.has(r.airingId);
+                aired.add(r.airingId);
+              }
+              return repo.insert(rows);
+            });
 
       return verdicts.map((v): PlayResult => {
         if (v.status === 'rejected') return { eventId: v.eventId, status: 'rejected', reason: v.reason, message: v.message };

@@ -9,6 +9,8 @@ CREATE TABLE plays (
   duration_sec double precision NOT NULL CHECK (duration_sec >= 0),
   source       text NOT NULL CHECK (source IN ('auto', 'manual')),
   kind         text NOT NULL CHECK (kind IN ('rebroadcast', 'partial')),
+  -- Another full play of an airing that already aired: kept on record, not counted again.
+  repeat       boolean NOT NULL DEFAULT false,
   received_at  timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (station_id, event_id)
 );
