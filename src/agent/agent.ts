@@ -73,7 +73,7 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
     contact,
     airings,
     started: () => journal.state.startedAirings,
-    inUse: () => new Set(playout.nowPlaying ? [airings().find((a) => a.id === playout.nowPlaying!.airingId)?.file ?? ''] : []),
+    inUse: () => new Set(playout.playingFile ? [playout.playingFile] : []),
     onLinksExpired: () => {
       poller.wantFreshLinks();
       pollLoop.wake();
@@ -98,6 +98,7 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
   const reporter = new Reporter({ config, log: log.child({ part: 'reports' }), journal, contact, onChange: requestStatus });
   contact.onRestored(() => {
     log.info('link: the server answers again');
+    sync.linkRestored();
     reportLoop.wake();
     syncLoop.wake();
     requestStatus();
@@ -105,7 +106,10 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
 
   let lastSummaryKey = '';
   let lastSummaryAt = 0;
-  const writeStatus = async () => {
+  // One write at a time: they share a temp file name.
+  let statusChain: Promise<void> = Promise.resolve();
+  const writeStatus = () => (statusChain = statusChain.then(writeStatusNow));
+  const writeStatusNow = async () => {
     const now = Date.now();
     const status = buildStatus({
       now,
@@ -127,7 +131,7 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
       missed: playout.missed,
     });
     try {
-      await writeFileAtomic(path.join(config.dir, 'status.json'), `${JSON.stringify(status, null, 2)}\n`);
+      await writeFileAtomic(path.join(config.dir, 'status.json'), `${JSON.stringify(status, null, 2)}\n`, { durable: false });
     } catch (err) {
       log.warn({ err }, 'status: cannot write status.json');
     }

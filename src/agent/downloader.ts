@@ -1,7 +1,6 @@
 import fs from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import fsp from 'node:fs/promises';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import type { MediaCache } from './cache.js';
 import { rmQuiet, sha256File, statOrNull, syncDir } from './fsx.js';
@@ -77,16 +76,10 @@ export async function downloadFile(
       } else if (have > 0) {
         opts.log.info({ file: item.name, had: have }, 'download: server sent the whole file instead of the rest; starting over');
       }
-      const counter = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          received += chunk.length;
-          opts.onBytes?.((append ? have : 0) + received);
-          cb(null, chunk);
-        },
-      });
       try {
-        await pipeline(res, counter, fs.createWriteStream(part, { flags: append ? 'a' : 'w' }));
+        received = await writeBody(res, part, append, (n) => opts.onBytes?.((append ? have : 0) + n));
       } catch (err) {
+        received = (err as { received?: number }).received ?? 0;
         return failure(err, received);
       }
     } else {
@@ -144,4 +137,52 @@ function failure(err: unknown, bytesReceived: number): DownloadResult {
   if (e?.name === 'AbortError') return { ok: false, failure: 'aborted', message: 'aborted', bytesReceived };
   const message = err instanceof NetworkError ? `${err.code}: ${err.message}` : `${e?.code ?? 'error'}: ${e?.message ?? String(err)}`;
   return { ok: false, failure: 'network', message, bytesReceived };
+}
+
+/**
+ * Writes the body to the part file chunk by chunk, synchronously, as each arrives. Node drops whatever is still
+ * buffered in a response stream when its connection dies, so a chunk must be on disk the moment it is handed over:
+ * then a cut link costs only the bytes that were still on the wire.
+ */
+function writeBody(res: IncomingMessage, file: string, append: boolean, onBytes: (received: number) => void): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let fd: number;
+    try {
+      fd = fs.openSync(file, append ? 'a' : 'w');
+    } catch (err) {
+      res.destroy();
+      reject(err);
+      return;
+    }
+    let received = 0;
+    let settled = false;
+    const settle = (err: (Error & { received?: number }) | null) => {
+      if (settled) return;
+      settled = true;
+      try {
+        fs.closeSync(fd);
+      } catch {
+        // already closed
+      }
+      if (err) {
+        err.received = received;
+        reject(err);
+      } else resolve(received);
+    };
+    res.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      try {
+        fs.writeSync(fd, chunk);
+      } catch (err) {
+        res.destroy();
+        settle(err as Error);
+        return;
+      }
+      received += chunk.length;
+      onBytes(received);
+    });
+    res.once('end', () => settle(res.complete ? null : Object.assign(new Error('connection closed mid-transfer'), { code: 'ECONNRESET' })));
+    res.once('error', (err) => settle(err));
+    res.once('close', () => settle(res.complete ? null : Object.assign(new Error('connection closed mid-transfer'), { code: 'ECONNRESET' })));
+  });
 }

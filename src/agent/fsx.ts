@@ -3,18 +3,23 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 
-/** Writes a file so that a reader (or a restart after a power cut) sees the old content or the new, never half. */
-export async function writeFileAtomic(file: string, data: string | Buffer): Promise<void> {
+/**
+ * Writes a file so that a reader (or a restart after a power cut) sees the old content or the new, never half.
+ * `durable: false` skips the fsyncs, for files rewritten every minute that may lag after a power cut (an SD card
+ * wears with every sync).
+ */
+export async function writeFileAtomic(file: string, data: string | Buffer, opts: { durable?: boolean } = {}): Promise<void> {
+  const durable = opts.durable ?? true;
   const tmp = `${file}.tmp-${process.pid}`;
   const fh = await fsp.open(tmp, 'w');
   try {
     await fh.writeFile(data);
-    await fh.sync();
+    if (durable) await fh.sync();
   } finally {
     await fh.close();
   }
   await fsp.rename(tmp, file);
-  await syncDir(path.dirname(file));
+  if (durable) await syncDir(path.dirname(file));
 }
 
 /** Makes a rename durable. Some file systems refuse to fsync a directory; that is their guarantee to keep. */

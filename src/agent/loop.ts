@@ -1,6 +1,7 @@
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 
-/** Timers longer than this are re-armed in steps: setTimeout overflows past ~24.8 days, and clocks get set. */
+/** Timers longer than this are re-armed in steps (setTimeout overflows past ~24.8 days). */
 const MAX_TIMER_MS = 60_000;
 
 /**
@@ -42,15 +43,16 @@ export class Loop {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    this.dueAt = Date.now() + Math.max(0, delayMs);
+    // Delays are durations: measured on the monotonic clock, so setting the wall clock does not stall a loop.
+    this.dueAt = performance.now() + Math.max(0, delayMs);
     this.arm();
   }
 
   private arm(): void {
-    const wait = Math.min(Math.max(0, this.dueAt - Date.now()), MAX_TIMER_MS);
+    const wait = Math.min(Math.max(0, this.dueAt - performance.now()), MAX_TIMER_MS);
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (Date.now() < this.dueAt) this.arm();
+      if (performance.now() < this.dueAt) this.arm();
       else void this.run();
     }, wait);
   }

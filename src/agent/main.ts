@@ -52,6 +52,13 @@ async function main() {
       },
     );
   };
+  // Whatever slipped through: say so, and let the supervisor restart the agent (the journal loses nothing).
+  const fatal = (err: unknown) => {
+    log.fatal({ err }, 'unexpected failure; exiting');
+    process.exit(1);
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 }

@@ -66,6 +66,11 @@ export class Playout {
     return c ? { eventId: c.eventId, airingId: c.airing.id, title: c.airing.title, startedAt: c.startedAt.toISOString() } : null;
   }
 
+  /** The cache file being played, which must stay where it is until the play ends. */
+  get playingFile(): string | null {
+    return this.current?.airing.file ?? null;
+  }
+
   start(): void {
     this.evaluate();
   }

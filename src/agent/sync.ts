@@ -63,6 +63,11 @@ export class CacheSync {
     }
   }
 
+  /** The server answers again: files that failed for want of a link may be tried at once. */
+  linkRestored(): void {
+    for (const t of this.trouble.values()) if (t.lastError.startsWith('network')) t.nextAt = 0;
+  }
+
   async abortCurrent(): Promise<void> {
     this.abort?.abort();
   }
@@ -70,8 +75,10 @@ export class CacheSync {
   async syncOnce(): Promise<number> {
     const { config, log, cache } = this.deps;
     const idleMs = Math.max(1_000, config.pollSec * 1000);
+    const readyBefore = cache.readyNames().join();
     const scan = await cache.scan();
-    if (scan.corrupt.length > 0) this.deps.onCacheChanged();
+    // Files verified for the first time (at start-up) or lost: the player may be waiting on them.
+    if (scan.corrupt.length > 0 || cache.readyNames().join() !== readyBefore) this.deps.onCacheChanged();
     const used = scan.files.reduce((s, f) => s + f.sizeBytes, 0) + scan.partials.reduce((s, p) => s + p.sizeBytes, 0);
     const free = await cache.freeBytes();
     const capBytes = free === null ? config.cacheMaxBytes : Math.min(config.cacheMaxBytes, used + free - config.minFreeBytes);

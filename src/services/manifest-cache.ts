@@ -8,11 +8,13 @@ import type { BuiltManifest, ManifestBuild } from './manifest-service.js';
 export function manifestCache(build: ManifestBuild, maxEntries = 50_000) {
   const cache = new Map<string, BuiltManifest>();
   return async function get(station: StationRow, at: Date, baseUrl: string): Promise<BuiltManifest> {
-    const hit = cache.get(station.id);
+    // Links carry the host the station reached us by (when PUBLIC_URL is unset): one entry per station and host.
+    const key = `${station.id} ${baseUrl}`;
+    const hit = cache.get(key);
     if (hit && hit.rev === station.scheduleRev && at < hit.validUntil) return hit;
     const built = await build(station, at, baseUrl);
     if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
-    cache.set(station.id, built);
+    cache.set(key, built);
     return built;
   };
 }

@@ -20,8 +20,10 @@ export class AgentProcess {
   private stderr = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(args: string[], env: Record<string, string> = {}) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/agent/main.ts'), ...args], {
+  /** `entry`: a built .mjs/.js runs on plain node; the default is the TypeScript entry through tsx, as `npm run station-agent` does. */
+  constructor(args: string[], env: Record<string, string> = {}, entry?: string) {
+    const argv = entry && /\.m?js$/.test(entry) ? [entry] : ['--import', 'tsx', path.join(ROOT, 'src/agent/main.ts')];
+    this.child = spawn(process.execPath, [...argv, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -16,6 +16,8 @@ import { AgentProcess, daytimeZone, readJsonLines, readStatus } from '../helpers
  */
 const TZ = daytimeZone();
 const GRID = [{ days: [1, 2, 3, 4, 5, 6, 7], start: '09:00', durationMin: 60 }];
+// The recording player is a node script: on a busy test machine node itself takes a moment to come up.
+const PLAYER_BOOT_MS = 3_000;
 const sha256 = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 describe('station agent against the running service, over a flaky link', () => {
@@ -105,6 +107,8 @@ describe('station agent against the running service, over a flaky link', () => {
     let emergencyId: string;
 
     const playerStarts = () => player.events().filter((e) => e.event === 'start');
+    /** When the agent started an airing's play, from its journal (the player's own record adds node's start-up time). */
+    const journalStart = (airingId: string) => Date.parse(readJsonLines(path.join(dir, 'journal', 'plays.jsonl')).find((r) => r.t === 'start' && r.airingId === airingId)?.startedAt);
 
     beforeAll(async () => {
       station = await createStation('04001', 'Đài xã Tả Van');
@@ -148,8 +152,9 @@ describe('station agent against the running service, over a flaky link', () => {
       const played = playerStarts();
       expect(played).toHaveLength(2);
       for (const [i, id] of airingIds.slice(0, 2).entries()) {
-        // Played on time, and the player got the verified file.
-        expect(Math.abs(played[i]!.at - starts.get(id)!)).toBeLessThan(1_500);
+        // Started on time, and the player got the verified file.
+        expect(Math.abs(journalStart(id) - starts.get(id)!)).toBeLessThan(1_000);
+        expect(Math.abs(played[i]!.at - starts.get(id)!)).toBeLessThan(PLAYER_BOOT_MS);
         expect(played[i]!.sha256).toBe(manifestSha);
         expect(played[i]!.file).toBe(cached);
       }
@@ -158,12 +163,13 @@ describe('station agent against the running service, over a flaky link', () => {
     it('offline for the whole airing window, still plays from the cache and reports once the link returns', { timeout: 90_000 }, async () => {
       const id = airingIds[2]!;
       starts.set(id, await moveAiring(id, Date.now() + 6_000));
-      await waitFor(() => statusOf(dir, id)?.fileState === 'ready', { what: 'agent knows the moved airing' });
+      await waitFor(() => Date.parse(statusOf(dir, id)?.startsAt) === starts.get(id) && statusOf(dir, id).fileState === 'ready', { what: 'agent knows the moved airing' });
       link.down();
       const endsAt = starts.get(id)! + durationSec * 1000;
       await waitFor(() => player.events().filter((e) => e.event === 'end').length >= 3 && Date.now() > endsAt + 1_000, { timeoutMs: 60_000, what: 'offline play' });
       const played = playerStarts()[2]!;
-      expect(Math.abs(played.at - starts.get(id)!)).toBeLessThan(1_500);
+      expect(Math.abs(journalStart(id) - starts.get(id)!)).toBeLessThan(1_000);
+      expect(Math.abs(played.at - starts.get(id)!)).toBeLessThan(PLAYER_BOOT_MS);
       const st = await waitFor(() => readStatus(dir)?.reports.pending >= 1 && readStatus(dir), { what: 'pending report while offline' });
       expect(st.link.online).toBe(false);
       expect((await playsIn(station.id)).map((p) => p.airing_id)).not.toContain(id);
@@ -188,7 +194,9 @@ describe('station agent against the running service, over a flaky link', () => {
       const normal = events.filter((e) => e.pid === playerStarts()[3]!.pid);
       expect(normal.map((e) => e.event)).toEqual(['start', 'stopped']);
       const emergency = playerStarts()[4]!;
-      expect(emergency.at - approvedAt).toBeLessThan(5_000);
+      // Heard of at the next poll (0.5 s) and started at once.
+      expect(journalStart(emergencyId) - approvedAt).toBeLessThan(3_000);
+      expect(emergency.at - approvedAt).toBeLessThan(3_000 + PLAYER_BOOT_MS);
       expect(agent.find('playout: interrupting the current play')).toMatchObject({ interrupted: id, by: emergencyId });
       await waitFor(() => events.length < player.events().length && player.events().some((e) => e.pid === emergency.pid && e.event === 'end'), { timeoutMs: 40_000, what: 'emergency played out' });
     });
@@ -287,7 +295,13 @@ describe('station agent against the running service, over a flaky link', () => {
     it('restarted while offline, it still knows the schedule; once back, it removes a file no airing needs', { timeout: 60_000 }, async () => {
       link.down();
       let agent = startAgent(dir, link, station.token, ['--keep-unneeded-hours', '0']);
-      const st = await waitFor(() => readStatus(dir)?.nextAirings?.length === 1 && readStatus(dir), { what: 'status from the saved manifest' });
+      const st = await waitFor(
+        () => {
+          const status = readStatus(dir);
+          return status?.agent.pid === agent.pid && status.link.online === false && status.nextAirings.length === 1 && status;
+        },
+        { what: 'status from the saved manifest' },
+      );
       expect(st.nextAirings[0]).toMatchObject({ airingId, fileState: 'ready' });
       expect(st.link.online).toBe(false);
       const name = st.nextAirings[0].file;
