@@ -19,7 +19,9 @@
  * BENCH_PUSH_TIMEOUT_SEC (300), BENCH_PUSH_CONCURRENCY (the service's default when unset),
  * BENCH_SKIP (comma list: push, poll), BENCH_DATABASE_URL (admin connection; default
  * postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL, BENCH_API_CPU_PROF (a directory: the API child runs with
- * --cpu-prof and leaves its .cpuprofile there).
+ * --cpu-prof and leaves its .cpuprofile there), BENCH_PROFILE_DIR (CPU profiles of this process — the runtime — for the
+ * plan calls and the push phase; slows them down), BENCH_CALL_PROFILE=0 (no per-call breakdown of the push phase: its
+ * wrappers and AsyncLocalStorage cost a few % of the runtime's CPU).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -33,6 +35,7 @@ import { loadConfig, type Config } from '../config/index.js';
 import { startRuntime, type Runtime } from '../src/runtime.js';
 import { startEmbeddedS3 } from '../src/storage/embedded-s3.js';
 import { buildGet, closedLoop, type LoadResult } from './distribution-lib/loadgen.js';
+import { profilePhase } from './distribution-lib/inspector.js';
 import { instrumentPush, phaseStore, type PushProfile } from './distribution-lib/profile.js';
 import {
   busyNeighbours,
@@ -83,6 +86,9 @@ const knobs = {
   adminDatabaseUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   apiCpuProf: process.env.BENCH_API_CPU_PROF || undefined,
+  profileDir: process.env.BENCH_PROFILE_DIR ? path.resolve(process.env.BENCH_PROFILE_DIR) : undefined,
+  // The per-call breakdown wraps the runtime's db/queue/push objects and turns AsyncLocalStorage on (a few % CPU).
+  callProfile: process.env.BENCH_CALL_PROFILE !== '0',
 };
 if (knobs.stations > 89_999) throw new Error('BENCH_STATIONS: at most 89999 (codes are 5 digits)');
 
@@ -235,13 +241,13 @@ interface PushResult {
   timeline: { stations: number; atSec: number }[];
   idleTick: { sec: number; checked: number; queued: number };
   cpu: ReturnType<ReturnType<typeof cpuMeter>['stop']>;
-  profile: PushProfile;
+  profile: PushProfile | null;
   complete: boolean;
 }
 
-async function pushPhase(rt: Runtime, receiver: Child, benchDb: pg.Client, n: number): Promise<PushResult> {
-  const probe = instrumentPush(rt, rt.config.database.poolSize);
-  const cpu = cpuMeter({ 'node (runtime)': () => process.pid, 'node (receiver)': () => receiver.proc.pid });
+async function pushPhase(rt: Runtime, receiver: Child, benchDb: pg.Client, n: number, dbName: string): Promise<PushResult> {
+  const probe = knobs.callProfile ? instrumentPush(rt, rt.config.database.poolSize) : null;
+  const cpu = cpuMeter({ 'node (runtime)': () => process.pid, 'node (receiver)': () => receiver.proc.pid }, { dbName });
   const wallStart = Date.now();
   const t0 = performance.now();
   // Filled in by the scheduling promise while this function watches the receiver.
@@ -251,19 +257,18 @@ async function pushPhase(rt: Runtime, receiver: Child, benchDb: pg.Client, n: nu
     endedAt: 0,
     receivedThen: 0,
   };
-  const scheduling = phaseStore
-    .run('schedule', () => rt.push.scheduleDue())
-    .then(
-      async (r) => {
-        sched.result = r;
-        sched.endedAt = performance.now();
-        sched.receivedThen = (await receiverStats(receiver, 's')).distinct;
-      },
-      (err: unknown) => {
-        sched.error = err ?? new Error('scheduleDue failed');
-        sched.endedAt = performance.now();
-      },
-    );
+  const started = knobs.callProfile ? phaseStore.run('schedule', () => rt.push.scheduleDue()) : rt.push.scheduleDue();
+  const scheduling = started.then(
+    async (r) => {
+      sched.result = r;
+      sched.endedAt = performance.now();
+      sched.receivedThen = (await receiverStats(receiver, 's')).distinct;
+    },
+    (err: unknown) => {
+      sched.error = err ?? new Error('scheduleDue failed');
+      sched.endedAt = performance.now();
+    },
+  );
   const deadline = t0 + knobs.pushTimeoutSec * 1000;
   let stats = await receiverStats(receiver, 's');
   let lastLog = 0;
@@ -293,8 +298,8 @@ async function pushPhase(rt: Runtime, receiver: Child, benchDb: pg.Client, n: nu
     await sleep(200);
   }
   const cpuUse = cpu.stop();
-  const profile = probe.report();
-  probe.restore();
+  const profile = probe?.report() ?? null;
+  probe?.restore();
   stats = await receiverStats(receiver, 's');
 
   const it0 = performance.now();
@@ -425,8 +430,9 @@ async function main(): Promise<void> {
 
     const today = DateTime.now().setZone(TZ);
     const planBody = { episodeId, stationIds: 'all', airingsPerStation: 3, from: today.toISODate()!, to: today.plus({ days: 6 }).toISODate()! };
+    const planCpu = cpuMeter({ 'node (runtime)': () => process.pid }, { dbName });
     t = performance.now();
-    const created = await httpJson(base, 'POST', '/api/v1/plans', { token: ADMIN_TOKEN, body: planBody });
+    const created = await profilePhase(knobs.profileDir, 'plan-create', () => httpJson(base, 'POST', '/api/v1/plans', { token: ADMIN_TOKEN, body: planBody }));
     const createMs = performance.now() - t;
     if (created.status !== 201) throw new Error(`plan creation answered ${created.status}: ${JSON.stringify(created.body).slice(0, 500)}`);
     const planStations = created.body.stations as { placed: number; shortfall: unknown }[];
@@ -434,10 +440,11 @@ async function main(): Promise<void> {
     const shortfalls = planStations.filter((s) => s.shortfall).length;
     log(`plan created in ${secs(createMs)} s: ${placed} airings for ${planStations.length} stations, ${shortfalls} shortfalls, ${round(created.bytes / 1e6, 1)} MB answer`);
     t = performance.now();
-    const approved = await httpJson(base, 'POST', `/api/v1/plans/${created.body.plan.id}/approve`, { token: ADMIN_TOKEN });
+    const approved = await profilePhase(knobs.profileDir, 'plan-approve', () => httpJson(base, 'POST', `/api/v1/plans/${created.body.plan.id}/approve`, { token: ADMIN_TOKEN }));
     const approveMs = performance.now() - t;
     if (approved.status !== 200) throw new Error(`approval answered ${approved.status}: ${JSON.stringify(approved.body).slice(0, 500)}`);
     log(`plan approved in ${secs(approveMs)} s`);
+    const planCpuUse = planCpu.stop();
 
     const sample = await httpJson(base, 'GET', '/api/v1/station/manifest', { token: seeds[0]!.token! });
     if (sample.status !== 200) throw new Error(`manifest answered ${sample.status}`);
@@ -453,7 +460,7 @@ async function main(): Promise<void> {
     out(`  episode upload → ready               ${episodeSec} s`);
     out(`  plan create  (POST /plans "all")     ${secs(createMs)} s  (${Math.round(planStations.length / (createMs / 1000))} stations/s; ${placed} airings placed, ${shortfalls} shortfalls; answer ${round(created.bytes / 1e6, 1)} MB)`);
     out(`  plan approve                         ${secs(approveMs)} s  (answer ${round(approved.bytes / 1e6, 1)} MB)`);
-    out(`  plan create + approve                ${secs(createMs + approveMs)} s`);
+    out(`  plan create + approve                ${secs(createMs + approveMs)} s  (CPU s: ${Object.entries(planCpuUse.groups).map(([k, v]) => `${k} ${v}`).join(', ')})`);
     out(`  a manifest: ${sample.body.airings.length} airings, ${Buffer.byteLength(manifestText)} bytes`);
     summary.setup = {
       insertSec,
@@ -461,6 +468,7 @@ async function main(): Promise<void> {
       planCreateSec: secs(createMs),
       planApproveSec: secs(approveMs),
       planTotalSec: secs(createMs + approveMs),
+      planCpu: planCpuUse.groups,
       airingsPlaced: placed,
       shortfalls,
       planAnswerBytes: created.bytes,
@@ -479,7 +487,7 @@ async function main(): Promise<void> {
       log(`baseline: ${secs(rawMs)} s (${rawRate}/s)`);
 
       log('push: scheduleDue() and the push workers, until every station has its manifest');
-      const p = await pushPhase(rt, receiver, benchDb, seeds.length);
+      const p = await profilePhase(knobs.profileDir, 'push', () => pushPhase(rt, receiver, benchDb, seeds.length, dbName));
       const ok = p.complete && p.totalSec < TARGETS.pushMaxSec && p.badSignature === 0 && p.wrongStation === 0;
       verdicts.push(`push: ${verdict(ok)}`);
 
@@ -495,9 +503,11 @@ async function main(): Promise<void> {
       out(`  next tick with nothing changed       ${p.idleTick.sec} s  (checked ${p.idleTick.checked}, queued ${p.idleTick.queued})`);
       out(`  CPU seconds during the push (wall ${p.cpu.wallSec} s, machine busy ${p.cpu.machineBusySec} of ${round(p.cpu.wallSec * os.cpus().length, 1)} core-s):`);
       out(`    ${Object.entries(p.cpu.groups).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-      out(`  where the time goes (wall ms per call; concurrent calls overlap):`);
-      for (const [k, v] of Object.entries(p.profile.calls)) out(`    ${k.padEnd(44)} ${String(v.count).padStart(7)} calls  ${String(v.totalMs).padStart(8)} ms  mean ${v.meanMs} ms  max ${v.maxMs} ms`);
-      out(`  DB calls in flight: mean ${p.profile.db.meanInFlight}, max ${p.profile.db.maxInFlight}; at or above the pool size (${p.profile.db.poolSize}) ${p.profile.db.saturatedPct}% of the time`);
+      if (p.profile) {
+        out(`  where the time goes (wall ms per call; concurrent calls overlap):`);
+        for (const [k, v] of Object.entries(p.profile.calls)) out(`    ${k.padEnd(44)} ${String(v.count).padStart(7)} calls  ${String(v.totalMs).padStart(8)} ms  mean ${v.meanMs} ms  max ${v.maxMs} ms`);
+        out(`  DB calls in flight: mean ${p.profile.db.meanInFlight}, max ${p.profile.db.maxInFlight}; at or above the pool size (${p.profile.db.poolSize}) ${p.profile.db.saturatedPct}% of the time`);
+      }
       summary.push = {
         ...p,
         baseline: { sec: secs(rawMs), stationsPerSec: rawRate, concurrency },
@@ -556,7 +566,7 @@ async function main(): Promise<void> {
         for (const scenario of ['baseline', '304', '200'] as const) {
           const server = scenario === 'baseline' ? baseline : api;
           log(`polls: ${scenario}, round ${roundNo}: ${knobs.connections} connections, ${knobs.pollWarmupSec} s warm-up + ${knobs.pollSec} s`);
-          const meter = cpuMeter({ 'node (server)': () => server.proc.pid, 'node (load generator)': () => process.pid }, 1000);
+          const meter = cpuMeter({ 'node (server)': () => server.proc.pid, 'node (load generator)': () => process.pid }, { dbName });
           const result = await closedLoop({
             port: scenario === 'baseline' ? basePort : apiPort,
             connections: knobs.connections,

@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import cron from 'node-cron';
 import type { Config, Role } from '../config/index.js';
 import { createApp } from './api/app.js';
+import { startScheduler } from './scheduler/index.js';
 import type { Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { createPostgresDatabase } from './db/postgres.js';
@@ -105,26 +105,8 @@ export async function startRuntime(config: Config, logger = createLogger(config)
     }
 
     if (runs(config, 'scheduler')) {
-      const tick = async () => {
-        try {
-          await reconcile();
-        } catch (err) {
-          logger.warn({ err }, 'reconcile failed; will try again at the next tick');
-        }
-      };
-      void tick();
-      const task = cron.schedule(config.jobs.reconcileCron, tick, { name: 'reconcile-episodes', noOverlap: true });
-      closers.push(async () => task.destroy());
-      const pushTick = async () => {
-        try {
-          const r = await push.scheduleDue();
-          if (r.queued > 0) logger.info(r, 'pushes queued');
-        } catch (err) {
-          logger.warn({ err }, 'push scheduling failed; will try again at the next tick');
-        }
-      };
-      const pushTask = cron.schedule(config.distribution.pushCron, pushTick, { name: 'schedule-pushes', noOverlap: true });
-      closers.push(async () => pushTask.destroy());
+      const scheduler = startScheduler(config, logger, { reconcile, schedulePushes: () => push.scheduleDue() });
+      closers.push(async () => scheduler.stop());
     }
 
     if (runs(config, 'api')) {

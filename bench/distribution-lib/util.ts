@@ -183,10 +183,25 @@ function allPids(): number[] {
  * Samples CPU time by process group ("postgres", "redis", and named pids) every intervalMs. Processes that start
  * during the phase (new PostgreSQL backends) count from zero; ones that exit keep their last sample.
  */
-export function cpuMeter(named: Record<string, () => number | undefined>, intervalMs = 500) {
+export function cpuMeter(named: Record<string, () => number | undefined>, opts: { intervalMs?: number; dbName?: string } = {}) {
+  const titles = new Map<number, string>();
+  const postgresGroup = (pid: number) => {
+    if (!opts.dbName) return 'postgres';
+    let title = titles.get(pid);
+    if (title === undefined) {
+      try {
+        title = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        title = '';
+      }
+      titles.set(pid, title);
+    }
+    // Backends name their database in the process title; the rest is the server's own work or other databases'.
+    return title.includes(` ${opts.dbName} `) ? 'postgres (bench db)' : 'postgres (other)';
+  };
   const groupOf = (pid: number, comm: string): string | null => {
     for (const [name, get] of Object.entries(named)) if (get() === pid) return name;
-    if (comm === 'postgres') return 'postgres';
+    if (comm === 'postgres') return postgresGroup(pid);
     if (comm.startsWith('redis-server')) return 'redis';
     return null;
   };
@@ -215,17 +230,21 @@ export function cpuMeter(named: Record<string, () => number | undefined>, interv
   total0 = readTotal();
   sample(true);
   const t0 = performance.now();
-  const timer = setInterval(() => sample(false), intervalMs);
+  const timer = setInterval(() => sample(false), opts.intervalMs ?? 1000);
   return {
-    /** CPU seconds per group, plus the whole machine's busy CPU seconds and the wall time. */
+    /** CPU seconds per group (and "everything else" on the machine), the machine's busy CPU seconds, the wall time. */
     stop(): { wallSec: number; machineBusySec: number; groups: Record<string, number> } {
       clearInterval(timer);
       sample(false);
       total1 = readTotal();
       const groups: Record<string, number> = {};
       for (const [pid, { group, ticks }] of last) groups[group] = (groups[group] ?? 0) + (ticks - (first.get(pid) ?? 0)) / CLK_TCK;
+      const ours = Object.values(groups).reduce((a, b) => a + b, 0);
+      const machineBusySec = (total1 - total0) / CLK_TCK;
+      // Whatever else ran on the machine meanwhile (other benches, builds, tests): it competed for the same cores.
+      groups['everything else'] = Math.max(0, machineBusySec - ours);
       for (const k of Object.keys(groups)) groups[k] = round(groups[k]!, 2);
-      return { wallSec: round((performance.now() - t0) / 1000, 2), machineBusySec: round((total1 - total0) / CLK_TCK, 2), groups };
+      return { wallSec: round((performance.now() - t0) / 1000, 2), machineBusySec: round(machineBusySec, 2), groups };
     },
   };
 }

@@ -202,11 +202,14 @@ describe('station agent against the running service, over a flaky link', () => {
     });
 
     it('reports every play exactly once, counted by the stats endpoint, even when acks are lost and the batch is sent again', { timeout: 90_000 }, async () => {
-      await waitFor(() => readStatus(dir)?.reports.pending === 0, { what: 'all reported' });
+      // The emergency's end reaches the journal a moment after the player exits: wait until the server has all five.
+      const rows = await waitFor(async () => {
+        const r = await playsIn(station.id);
+        return r.length === 5 && readStatus(dir)?.reports.pending === 0 ? r : undefined;
+      }, { timeoutMs: 30_000, what: 'all reported' });
       const journal = readJsonLines(path.join(dir, 'journal', 'plays.jsonl'));
       const eventIds = journal.filter((r) => r.t === 'start').map((r) => r.eventId);
       expect(eventIds).toHaveLength(5);
-      const rows = await playsIn(station.id);
       expect(rows.map((r) => r.event_id).sort()).toEqual([...eventIds].sort());
       expect(rows.map((r) => r.airing_id)).toEqual([...airingIds, emergencyId]);
       expect(rows.map((r) => r.kind)).toEqual(['rebroadcast', 'rebroadcast', 'rebroadcast', 'partial', 'rebroadcast']);

@@ -1,0 +1,36 @@
+import cron from 'node-cron';
+import type { Config } from '../../config/index.js';
+import type { Logger } from '../logger.js';
+
+export interface SchedulerTasks {
+  /** Re-queue episodes that have no live transcode job. */
+  reconcile(): Promise<unknown>;
+  /** Queue pushes for stations whose manifest changed since their last delivery. */
+  schedulePushes(): Promise<{ queued: number }>;
+}
+
+/**
+ * The node-cron ticks. Each only enqueues idempotent jobs, so two schedulers ticking at once do no harm;
+ * a failing tick is logged and simply tried again at the next one.
+ */
+export function startScheduler(config: Config, logger: Logger, tasks: SchedulerTasks): { stop(): void } {
+  const guarded = (name: string, work: () => Promise<void>) => async () => {
+    try {
+      await work();
+    } catch (err) {
+      logger.warn({ err, task: name }, 'scheduled task failed; will try again at the next tick');
+    }
+  };
+  const reconcile = guarded('reconcile-episodes', async () => void (await tasks.reconcile()));
+  const pushes = guarded('schedule-pushes', async () => {
+    const r = await tasks.schedulePushes();
+    if (r.queued > 0) logger.info(r, 'pushes queued');
+  });
+  // At start too: episodes left without a job while no scheduler ran are picked up at once.
+  void reconcile();
+  const running = [
+    cron.schedule(config.jobs.reconcileCron, reconcile, { name: 'reconcile-episodes', noOverlap: true }),
+    cron.schedule(config.distribution.pushCron, pushes, { name: 'schedule-pushes', noOverlap: true }),
+  ];
+  return { stop: () => running.forEach((t) => void t.destroy()) };
+}
