@@ -26,6 +26,7 @@ import { planService } from './services/plan-service.js';
 import { pushService, type PushService } from './services/push-service.js';
 import { stationService } from './services/station-service.js';
 import { trackingService } from './services/tracking-service.js';
+import { contactThrottle, stationAuthCache } from './services/station-auth-cache.js';
 
 export interface Runtime {
   config: Config;
@@ -112,6 +113,8 @@ export async function startRuntime(config: Config, logger = createLogger(config)
     if (runs(config, 'api')) {
       const users = usersRepo(db);
       const stationRows = stationsRepo(db);
+      const stationAuth = stationAuthCache((h) => stationRows.byTokenHash(h));
+      const stationsChanged = () => stationAuth.clear();
       const app = createApp({
         config,
         logger,
@@ -119,12 +122,13 @@ export async function startRuntime(config: Config, logger = createLogger(config)
         db,
         linkSecret,
         stationsRepo: stationRows,
-        stations: stationService({ db, config }),
+        stations: stationService({ db, config, onChange: stationsChanged }),
         plans: planService({
           db,
           config,
           // An emergency does not wait for the next tick.
           hooks: {
+            onScheduleChange: stationsChanged,
             onEmergency: (ids) =>
               push.scheduleDue(ids).then(
                 () => undefined,
@@ -138,8 +142,8 @@ export async function startRuntime(config: Config, logger = createLogger(config)
         auth: {
           adminToken: config.adminToken,
           ownerOfToken: (h) => users.ownerOfToken(h),
-          stationOfToken: (h) => stationRows.byTokenHash(h),
-          touchStation: (id) => stationRows.touchContact(id),
+          stationOfToken: (h) => stationAuth.get(h),
+          touchStation: contactThrottle((id) => stationRows.touchContact(id)),
         },
         readiness: [
           { name: 'database', check: async () => void (await db.query('SELECT 1')) },

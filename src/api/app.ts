@@ -62,8 +62,6 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(healthRouter(deps.readiness));
   // The dashboard: static files that talk to the JSON API below and nothing else.
-  // Revalidated on every load (ETag), so a deploy never leaves a browser mixing old and new scripts.
-  app.use(express.static(WEB_ROOT, { index: 'index.html', maxAge: 0 }));
 
   const api = express.Router();
   // Signed media links authenticate themselves, so any player on a station can fetch them.
@@ -96,6 +94,9 @@ export function createApp(deps: AppDeps): Express {
   api.use('/reports', reportsRouter({ tracking: deps.tracking }));
   api.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `No route ${req.method} ${req.originalUrl}`, 'Không tìm thấy')));
   app.use('/api/v1', api);
+  // After the API, so API requests never touch the file system. Revalidated on every load (ETag): a deploy never
+  // leaves a browser mixing old and new scripts.
+  app.use(express.static(WEB_ROOT, { index: 'index.html', maxAge: 0 }));
 
   app.use(errorHandler);
   return app;

@@ -48,10 +48,12 @@ export function pushesRepo(db: Queryable) {
       );
     },
 
-    async delivered(station: Pick<StationRow, 'id'>, version: string, rev: number, nextChangeAt: Date): Promise<void> {
+    /** A successful attempt: recorded as the last attempt and as what the station now has, in one write. */
+    async delivered(station: Pick<StationRow, 'id'>, version: string, rev: number, nextChangeAt: Date, statusCode: number): Promise<void> {
       await db.query(
-        `UPDATE pushes SET delivered_version = $2, delivered_rev = $3, delivered_at = now(), next_change_at = $4 WHERE station_id = $1`,
-        [station.id, version, rev, nextChangeAt],
+        `UPDATE pushes SET attempts = attempts + 1, last_attempt_at = now(), last_result = 'ok', last_status_code = $5,
+           delivered_version = $2, delivered_rev = $3, delivered_at = now(), next_change_at = $4 WHERE station_id = $1`,
+        [station.id, version, rev, nextChangeAt, statusCode],
       );
     },
   };

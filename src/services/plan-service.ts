@@ -104,6 +104,8 @@ export const toAiringView = (a: AiringRow, timezone: string): AiringView => ({
 const EXCLUSION_VIOLATION = '23P01';
 
 export interface PlanServiceHooks {
+  /** Called after stations' schedules changed (approve, cancel, move), e.g. to drop cached station rows. */
+  onScheduleChange?(): void;
   /** Called after an emergency goes live, so the stations hear of it before the next scheduler tick. */
   onEmergency?(stationIds: string[]): Promise<void>;
 }
@@ -111,16 +113,23 @@ export interface PlanServiceHooks {
 export function planService(deps: { db: Database; config: Config; hooks?: PlanServiceHooks; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
   const rules = gridRules(deps.config);
+  /** Runs a transaction that changes schedules, then tells whoever caches station rows. */
+  const changing = async <T>(work: (tx: Queryable) => Promise<T>): Promise<T> => {
+    const result = await deps.db.transaction(work);
+    deps.hooks?.onScheduleChange?.();
+    return result;
+  };
 
   async function describe(tx: Queryable, plan: PlanRow): Promise<PlanResult> {
     const repo = plansRepo(tx);
     const [rows, airings] = await Promise.all([repo.planStations(plan.id), repo.planAirings(plan.id)]);
     const stations = new Map((await stationsRepo(tx).byIds(rows.map((r) => r.stationId))).map((s) => [s.id, s]));
+    const byStation = groupBy(airings, (a) => a.stationId);
     return {
       plan: toPlanView(plan),
       stations: rows
-        .map((r) => stationPlanView(r, stations.get(r.stationId)!, airings.filter((a) => a.stationId === r.stationId)))
-        .sort((a, b) => a.code.localeCompare(b.code)),
+        .map((r) => stationPlanView(r, stations.get(r.stationId)!, byStation.get(r.stationId) ?? []))
+        .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)),
     };
   }
 
@@ -143,7 +152,8 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
 
       return deps.db.transaction(async (tx) => {
         const stations = await stationsRepo(tx).lockForScheduling(stationIds);
-        const unknown = stationIds.filter((id) => !stations.some((s) => s.id === id && s.active));
+        const active = new Set(stations.filter((s) => s.active).map((s) => s.id));
+        const unknown = stationIds.filter((id) => !active.has(id));
         if (unknown.length > 0) {
           throw new ServiceError('invalid', 'UNKNOWN_STATIONS', `stationIds: unknown or inactive: ${unknown.join(', ')}`, 'Có đài không tồn tại hoặc đã ngừng hoạt động', { stationIds: unknown });
         }
@@ -161,11 +171,12 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
         });
         // The widest local period of any station bounds the busy-time query.
         const periods = stations.map((s) => localPeriod(s.timezone, input.from, input.to));
-        const busy = await repo.busy(
+        const busyRows = await repo.busy(
           stationIds,
           new Date(Math.min(...periods.map((p) => p.startsAt.getTime()))),
           new Date(Math.max(...periods.map((p) => p.endsAt.getTime()))),
         );
+        const busy = groupBy(busyRows, (b) => b.stationId);
         const airings: AiringRow[] = [];
         for (const [i, station] of stations.entries()) {
           const result =
@@ -174,7 +185,7 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
               : allocateAirings({
                   timezone: station.timezone,
                   slots: slotInstances(station.grid, station.timezone, input.from, input.to),
-                  busy: busy.filter((b) => b.stationId === station.id),
+                  busy: busy.get(station.id) ?? [],
                   durationSec: episode.durationSec!,
                   count: input.airingsPerStation,
                   minGapSec,
@@ -218,7 +229,7 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
 
     async approve(id: string, approvedBy: string | null): Promise<PlanResult> {
       let emergencyStations: string[] = [];
-      const result = await deps.db.transaction(async (tx) => {
+      const result = await changing(async (tx) => {
         const repo = plansRepo(tx);
         const plan = await repo.getPlan(id, true);
         if (!plan) throw notFoundError('plan', 'kế hoạch');
@@ -265,7 +276,7 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
     },
 
     async cancel(id: string): Promise<PlanResult> {
-      return deps.db.transaction(async (tx) => {
+      return changing(async (tx) => {
         const repo = plansRepo(tx);
         const plan = await repo.getPlan(id, true);
         if (!plan) throw notFoundError('plan', 'kế hoạch');
@@ -280,7 +291,7 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
 
     async moveAiring(id: string, startsAtIso: string): Promise<{ airing: AiringRow; station: StationRow }> {
       const startsAt = new Date(startsAtIso);
-      return deps.db.transaction(async (tx) => {
+      return changing(async (tx) => {
         const repo = plansRepo(tx);
         const airing = await repo.getAiring(id, true);
         if (!airing) throw notFoundError('airing', 'lượt phát');
@@ -310,7 +321,7 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
     },
 
     async cancelAiring(id: string): Promise<{ airing: AiringRow; station: StationRow }> {
-      return deps.db.transaction(async (tx) => {
+      return changing(async (tx) => {
         const repo = plansRepo(tx);
         const airing = await repo.getAiring(id, true);
         if (!airing) throw notFoundError('airing', 'lượt phát');
@@ -347,6 +358,17 @@ async function preempt(tx: Queryable, stationIds: string[], startsAt: Date, ends
     if (a.startsAt < startsAt) await repo.setAiringTimes(a.id, a.startsAt, startsAt);
     else await repo.setAiringStatus([a.id], 'cancelled');
   }
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
 }
 
 function stationPlanView(r: PlanStationRow, station: StationRow, airings: AiringRow[]): StationPlanView {

@@ -8,6 +8,9 @@ import { jobIdFor } from '../queue/jobs.js';
 import type { JobQueues } from '../queue/queues.js';
 import type { ManifestBuild } from './manifest-service.js';
 
+// Half the default database pool: API requests still find free connections while a tick runs.
+const SCHEDULE_CONCURRENCY = 5;
+
 export class PushFailed extends Error {
   override name = 'PushFailed';
 }
@@ -37,18 +40,18 @@ export function pushService(deps: PushDeps) {
     async scheduleDue(onlyIds?: string[]): Promise<{ checked: number; queued: number }> {
       let queued = 0;
       const due = await pushes.due(onlyIds);
-      for (const d of due) {
+      const one = async (d: (typeof due)[number]) => {
         const station = await stations.get(d.stationId);
-        if (!station) continue;
+        if (!station) return;
         const built = await deps.build(station, now(), deps.baseUrl());
         const version = built.doc.version;
         if (version === d.deliveredVersion) {
           await pushes.stillCurrent(station.id, built.rev, built.validUntil);
-          continue;
+          return;
         }
         if (version === d.wantedVersion) {
           const state = await deps.queues.state('push', { stationId: station.id, version });
-          if (state && state !== 'completed' && state !== 'failed') continue;
+          if (state && state !== 'completed' && state !== 'failed') return;
           await deps.queues.clearFinished('push', { stationId: station.id, version });
         } else if (d.wantedVersion) {
           await deps.queues.removePending('push', { stationId: station.id, version: d.wantedVersion });
@@ -56,7 +59,13 @@ export function pushService(deps: PushDeps) {
         await pushes.want(station.id, version);
         await deps.queues.add('push', { stationId: station.id, version });
         queued++;
-      }
+      };
+      // Stations are independent: a few at a time keeps the database and Redis busy without flooding the pool.
+      let next = 0;
+      const lanes = Array.from({ length: Math.min(SCHEDULE_CONCURRENCY, due.length) }, async () => {
+        while (next < due.length) await one(due[next++]!);
+      });
+      await Promise.all(lanes);
       return { checked: due.length, queued };
     },
 
@@ -97,8 +106,7 @@ export function pushService(deps: PushDeps) {
         await pushes.attempt(stationId, reason, status);
         throw err instanceof PushFailed ? err : new PushFailed(reason);
       }
-      await pushes.attempt(stationId, 'ok', status);
-      await pushes.delivered(station, version, built.rev, built.validUntil);
+      await pushes.delivered(station, version, built.rev, built.validUntil, status);
       log.info({ stationId, version, status }, 'manifest pushed');
       return 'delivered';
     },

@@ -92,8 +92,9 @@ export function toStationView(s: StationRow & { push?: PushRow | null }): Statio
   };
 }
 
-export function stationService(deps: { db: Database; config: Config }) {
+export function stationService(deps: { db: Database; config: Config; onChange?: () => void }) {
   const repo = stationsRepo(deps.db);
+  const changed = () => deps.onChange?.();
   const rules = gridRules(deps.config);
 
   const checkGrid = (grid: Grid) => {
@@ -147,12 +148,14 @@ export function stationService(deps: { db: Database; config: Config }) {
       if (!current) throw notFoundError('station', 'đài');
       if (patch.grid) checkGrid(patch.grid);
       await repo.update(id, patch);
+      changed();
       return (await repo.get(id))!;
     },
 
     async deactivate(id: string) {
       if (!(await repo.get(id))) throw notFoundError('station', 'đài');
       await repo.deactivate(id);
+      changed();
       return (await repo.get(id))!;
     },
 
@@ -160,6 +163,7 @@ export function stationService(deps: { db: Database; config: Config }) {
       if (!(await repo.get(id))) throw notFoundError('station', 'đài');
       const token = newToken('lxs');
       await repo.setTokenHash(id, hashToken(token));
+      changed();
       return { token };
     },
 
@@ -167,6 +171,7 @@ export function stationService(deps: { db: Database; config: Config }) {
       if (!(await repo.get(id))) throw notFoundError('station', 'đài');
       const webhookSecret = newWebhookSecret();
       await repo.setWebhookSecret(id, webhookSecret);
+      changed();
       return { webhookSecret };
     },
   };

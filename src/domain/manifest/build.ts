@@ -9,7 +9,7 @@ import { manifestContent, manifestVersion } from './version.js';
  */
 export function buildManifest(input: ManifestInput): ManifestDocument {
   const { id, code, name, timezone } = input.station;
-  if (!IANAZone.isValidZone(timezone)) throw new RangeError(`unknown IANA time zone: ${timezone}`);
+  if (!isValidZone(timezone)) throw new RangeError(`unknown IANA time zone: ${timezone}`);
   const station = { id, code, name, timezone };
   const airings: ManifestAiring[] = [...input.airings]
     .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || compareText(a.id, b.id))
@@ -34,6 +34,17 @@ export function buildManifest(input: ManifestInput): ManifestDocument {
     generatedAt: stationIso(input.generatedAt, timezone),
     airings,
   };
+}
+
+// IANAZone.isValidZone builds an Intl formatter per call; manifests for 10,000 stations ask about a handful of zones.
+const knownZones = new Map<string, boolean>();
+function isValidZone(zone: string): boolean {
+  let ok = knownZones.get(zone);
+  if (ok === undefined) {
+    ok = IANAZone.isValidZone(zone);
+    knownZones.set(zone, ok);
+  }
+  return ok;
 }
 
 /** ISO 8601 with the zone's offset at that instant, e.g. 2026-12-01T06:00:00+07:00. */
