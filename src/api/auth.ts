@@ -29,6 +29,8 @@ export interface AuthDeps {
   stationOfToken(tokenHash: string): Promise<StationRow | null>;
   /** Records that the station was heard from (throttled by the implementation). */
   touchStation(stationId: string): Promise<void>;
+  /** Runs before a 401 is answered (rate limiting of failed sign-ins). */
+  onFailure?: RequestHandler;
 }
 
 const unauthorized = () =>
@@ -37,12 +39,14 @@ const unauthorized = () =>
 /** Resolves the bearer token to a principal; every route behind it requires one. */
 export function authenticate(deps: AuthDeps): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
+    const fail = (challenge: string) => {
+      res.setHeader('WWW-Authenticate', challenge);
+      if (deps.onFailure) return deps.onFailure(req, res, (err?: unknown) => next(err ?? unauthorized()));
+      next(unauthorized());
+    };
     const header = req.headers.authorization ?? '';
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!m) {
-      res.setHeader('WWW-Authenticate', 'Bearer');
-      return next(unauthorized());
-    }
+    if (!m) return fail('Bearer');
     const token = m[1]!;
     if (deps.adminToken && sameSecret(token, deps.adminToken)) {
       req.principal = { userId: null, name: 'ADMIN_TOKEN', role: 'admin', stationId: null };
@@ -65,8 +69,7 @@ export function authenticate(deps: AuthDeps): RequestHandler {
         return next();
       }
     }
-    res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
-    next(unauthorized());
+    fail('Bearer error="invalid_token"');
   };
 }
 

@@ -202,4 +202,14 @@ describe.each(['multipart', 'stream'])('upload edges: limits, early refusal, dis
     const noRendition = await api(rt.url!, ADMIN_TOKEN, 'GET', `/api/v1/episodes/${id}/renditions/mp3`);
     expect(noRendition.status).toBe(404);
   });
+
+  it('slows down a client that keeps sending invalid tokens, and only that', async () => {
+    let status = 0;
+    for (let i = 0; i < 70 && status !== 429; i++) status = (await api(rt.url!, `lx_wrong-${i}`, 'GET', '/api/v1/episodes')).status;
+    expect(status).toBe(429);
+    const limited = await api(rt.url!, 'lx_wrong-again', 'GET', '/api/v1/episodes');
+    expect(limited.body.error.code).toBe('TOO_MANY_FAILED_SIGN_INS');
+    // A valid token from the same address still gets in.
+    expect((await api(rt.url!, ADMIN_TOKEN, 'GET', '/api/v1/episodes')).status).toBe(200);
+  });
 });
