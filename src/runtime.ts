@@ -75,7 +75,7 @@ export async function startRuntime(config: Config, logger = createLogger(config)
       closers.push(() => embedded!.close());
       logger.info({ endpoint: embedded.endpoint }, 'embedded S3-compatible storage started');
     }
-    const s3 = createS3Client(config.s3, embedded?.endpoint ?? config.s3.endpoint);
+    const s3 = createS3Client(config.s3, embedded?.endpoint ?? config.s3.endpoint, logger);
     closers.push(async () => s3.destroy());
     const store = createObjectStore(s3, config.s3.bucket, !config.s3.embedded, config.s3.uploadMode);
     await store.ensureBucket();

@@ -1,8 +1,13 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../../config/index.js';
+import type { Logger } from '../logger.js';
 
-export function createS3Client(s3: Config['s3'], endpoint: string | undefined): S3Client {
+export function createS3Client(s3: Config['s3'], endpoint: string | undefined, log?: Logger): S3Client {
   return new S3Client({
+    // The SDK's own notes (e.g. that a streamed PUT has no length, which is the point of stream mode) go to our log.
+    logger: log
+      ? { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: (...m: unknown[]) => log.debug({ sdk: m }, 'S3 client note'), error: (...m: unknown[]) => log.warn({ sdk: m }, 'S3 client error') }
+      : undefined,
     endpoint,
     region: s3.region,
     forcePathStyle: s3.forcePathStyle,
