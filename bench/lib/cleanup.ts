@@ -1,4 +1,4 @@
-import { log } from './proc.js';
+import { log as defaultLog } from './proc.js';
 
 /**
  * Undo actions registered as resources are created, run last-in first-out exactly once: at the end of the run,
@@ -7,6 +7,9 @@ import { log } from './proc.js';
 export class Cleanup {
   private readonly actions: { name: string; fn: () => Promise<unknown> | unknown }[] = [];
   private running: Promise<void> | null = null;
+
+  /** Each benchmark logs with its own prefix. */
+  constructor(private readonly log: (line: string) => void = defaultLog) {}
 
   add(name: string, fn: () => Promise<unknown> | unknown): void {
     this.actions.push({ name, fn });
@@ -20,7 +23,7 @@ export class Cleanup {
         try {
           await a.fn();
         } catch (err) {
-          log(`cleanup "${a.name}" failed: ${err instanceof Error ? err.message : String(err)}`);
+          this.log(`cleanup "${a.name}" failed: ${err instanceof Error ? err.message : String(err)}`);
         }
       }
     })().finally(() => {
@@ -32,7 +35,7 @@ export class Cleanup {
   /** On a signal: clean up, then exit with 128 + signal number. */
   onSignals(): void {
     const handler = (signal: NodeJS.Signals, code: number) => {
-      log(`${signal}: cleaning up`);
+      this.log(`${signal}: cleaning up`);
       void this.run().finally(() => process.exit(128 + code));
     };
     process.once('SIGINT', () => handler('SIGINT', 2));

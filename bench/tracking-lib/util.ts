@@ -1,5 +1,6 @@
 /** Small helpers for the tracking benchmark: logging, statistics, a keep-alive HTTP client, cleanup. */
 import http from 'node:http';
+import { Cleanup as SharedCleanup } from '../lib/cleanup.js';
 import { Redis } from 'ioredis';
 
 /** Progress goes to stderr so stdout holds only the figures. */
@@ -101,37 +102,9 @@ export async function clearRedisPrefix(redisUrl: string, prefix: string): Promis
   return removed;
 }
 
-/** Undo actions run last-in first-out exactly once: at the end, on an error, or on SIGINT/SIGTERM. */
-export class Cleanup {
-  private readonly actions: { name: string; fn: () => Promise<unknown> | unknown }[] = [];
-  private running: Promise<void> | null = null;
-
-  add(name: string, fn: () => Promise<unknown> | unknown): void {
-    this.actions.push({ name, fn });
-  }
-
-  run(): Promise<void> {
-    this.running ??= (async () => {
-      while (this.actions.length) {
-        const a = this.actions.pop()!;
-        try {
-          await a.fn();
-        } catch (err) {
-          log(`cleanup "${a.name}" failed: ${err instanceof Error ? err.message : String(err)}`);
-        }
-      }
-    })().finally(() => {
-      this.running = null;
-    });
-    return this.running;
-  }
-
-  onSignals(): void {
-    const handler = (signal: NodeJS.Signals, code: number) => {
-      log(`${signal}: cleaning up`);
-      void this.run().finally(() => process.exit(128 + code));
-    };
-    process.once('SIGINT', () => handler('SIGINT', 2));
-    process.once('SIGTERM', () => handler('SIGTERM', 15));
+/** The shared undo list (bench/lib/cleanup.ts), logging with this benchmark's prefix. */
+export class Cleanup extends SharedCleanup {
+  constructor() {
+    super(log);
   }
 }
