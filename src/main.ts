@@ -2,8 +2,10 @@ import { ConfigError, loadConfig } from '../config/index.js';
 import { createLogger } from './logger.js';
 import { startRuntime } from './runtime.js';
 
-/** Entry point: `tsx src/main.ts [all|api|worker|scheduler]` (or ROLE=...). */
+/** Entry point: `node dist/src/main.js [all|api|worker|scheduler]` (or ROLE=...). */
 async function main() {
+  // The SDK is pinned below the releases that need Node 22 (README); its yearly reminder is noise in our logs.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const roleArg = process.argv[2];
   let config;
   try {
