@@ -14,6 +14,7 @@
  * BENCH_AGENT_AIRINGS (3 per episode), BENCH_AGENT_CUT_KB (256), BENCH_AGENT_IDLE_SEC (30),
  * BENCH_DATABASE_URL (admin connection; default postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL.
  */
+import { envNumber } from './lib/proc.js';
 import { execFile, execSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,20 +32,12 @@ const run = promisify(execFile);
 const started = Date.now();
 const log = (m: string) => process.stderr.write(`[bench:agent ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${m}\n`);
 const out = (line = '') => process.stdout.write(`${line}\n`);
-const num = (name: string, fallback: number) => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}: must be a positive number (got ${JSON.stringify(raw)})`);
-  return n;
-};
-
 const knobs = {
-  episodes: Math.round(num('BENCH_AGENT_EPISODES', 7)),
-  episodeSec: num('BENCH_AGENT_EPISODE_SEC', 300),
-  airingsPerEpisode: Math.round(num('BENCH_AGENT_AIRINGS', 3)),
-  cutBytes: Math.round(num('BENCH_AGENT_CUT_KB', 256) * 1024),
-  idleSec: num('BENCH_AGENT_IDLE_SEC', 30),
+  episodes: Math.round(envNumber('BENCH_AGENT_EPISODES', 7)),
+  episodeSec: envNumber('BENCH_AGENT_EPISODE_SEC', 300),
+  airingsPerEpisode: Math.round(envNumber('BENCH_AGENT_AIRINGS', 3)),
+  cutBytes: Math.round(envNumber('BENCH_AGENT_CUT_KB', 256) * 1024),
+  idleSec: envNumber('BENCH_AGENT_IDLE_SEC', 30),
 };
 if (process.env.BENCH_DATABASE_URL) process.env.TEST_PG_URL = process.env.BENCH_DATABASE_URL;
 if (process.env.REDIS_URL) process.env.TEST_REDIS_URL = process.env.REDIS_URL;

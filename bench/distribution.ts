@@ -23,6 +23,7 @@
  * plan calls and the push phase; slows them down), BENCH_CALL_PROFILE=0 (no per-call breakdown of the push phase: its
  * wrappers and AsyncLocalStorage cost a few % of the runtime's CPU).
  */
+import { envNumber } from './lib/proc.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -64,14 +65,6 @@ const GRID = [
   { days: [1, 2, 3, 4, 5, 6, 7], start: '11:00', durationMin: 30 },
   { days: [1, 2, 3, 4, 5, 6, 7], start: '17:00', durationMin: 60 },
 ];
-
-const envNumber = (name: string, fallback: number) => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}: must be a positive number (got ${JSON.stringify(raw)})`);
-  return n;
-};
 
 const knobs = {
   stations: Math.round(envNumber('BENCH_STATIONS', 10_000)),

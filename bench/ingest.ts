@@ -39,21 +39,13 @@ import { startEmbeddedS3 } from '../src/storage/embedded-s3.js';
 import { createS3Client } from '../src/storage/s3-client.js';
 import { Cleanup } from './lib/cleanup.js';
 import { postMultipart } from './lib/multipart.js';
-import { fmtMB, freePort, LineTail, log, MB, procStatusBytes, runBinary, sampleRss, seconds, stopChild, type RssReport } from './lib/proc.js';
+import { envNumber, fmtMB, freePort, LineTail, log, MB, procStatusBytes, runBinary, sampleRss, seconds, stopChild, type RssReport } from './lib/proc.js';
 import { rebase, recordingRunner, type RecordedOp } from './lib/recording-runner.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SPEECH_FIXTURE = path.resolve(ROOT, '../shared/fixtures/audio/speech-stereo-44k.wav');
 
 const TARGETS = { uploadRatioMin: 0.8, peakRssMaxMB: 150, transcodeRatioMax: 1.15 } as const;
-
-const envNumber = (name: string, fallback: number) => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}: must be a positive number (got ${JSON.stringify(raw)})`);
-  return n;
-};
 
 const knobs = {
   uploadSec: envNumber('BENCH_UPLOAD_SEC', 2760),

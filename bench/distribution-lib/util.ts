@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Cleanup as SharedCleanup } from '../lib/cleanup.js';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Cleanup as SharedCleanup } from '../lib/cleanup.js';
 
 /** The project root (bench/distribution-lib/ → ../..). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -18,17 +17,7 @@ export function log(message: string): void {
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-/** A port nobody listens on right now (a PORT=0 choice could not be read back from another process). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort } from '../lib/proc.js';
 
 /** Keeps the last lines a child wrote (for error messages). */
 export class Tail {

@@ -8,6 +8,15 @@ export function log(message: string): void {
   process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${message}\n`);
 }
 
+/** A positive number from the environment (benchmark knobs), or the fallback when unset. */
+export function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}: must be a positive number (got ${JSON.stringify(raw)})`);
+  return n;
+}
+
 export const MB = 1_000_000;
 export const fmtMB = (bytes: number) => (bytes / MB).toFixed(1);
 export const seconds = (ms: number) => ms / 1000;

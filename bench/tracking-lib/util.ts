@@ -1,7 +1,7 @@
 /** Small helpers for the tracking benchmark: logging, statistics, a keep-alive HTTP client, cleanup. */
 import http from 'node:http';
-import { Cleanup as SharedCleanup } from '../lib/cleanup.js';
 import { Redis } from 'ioredis';
+import { Cleanup as SharedCleanup } from '../lib/cleanup.js';
 
 /** Progress goes to stderr so stdout holds only the figures. */
 export function log(message: string): void {
