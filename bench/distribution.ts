@@ -7,7 +7,7 @@
  *    run: a bare loop that signs and POSTs a real-sized manifest to the same receiver with the same concurrency
  *    (no database, no queue). Also timed: the station insert, the plan's creation and approval, an idle tick.
  * 2. Polls: `GET /api/v1/station/manifest` requests per second against the API in a child process
- *    (`node --import tsx src/main.ts api`), with `If-None-Match` of the current ETag (304) and without (200),
+ *    (`node dist/src/main.js api`, the build `npm start` runs), with `If-None-Match` of the current ETag (304) and without (200),
  *    ~100 station tokens round-robin, against a bare express route (another child process) answering a constant
  *    JSON body of the same size. Target ≥ 0.5× for 304.
  *
@@ -514,8 +514,8 @@ async function main(): Promise<void> {
     // ----- 2. polls --------------------------------------------------------------------------------------------
     if (!knobs.skip.has('poll')) {
       const apiPort = await freePort();
-      log(`starting the API under test: node --import tsx src/main.ts api on port ${apiPort}`);
-      const api = spawnTs('src/main.ts', ['api'], { PATH: process.env.PATH, HOME: process.env.HOME, ...env, PORT: String(apiPort) }, {
+      log(`starting the API under test: node dist/src/main.js api on port ${apiPort}`);
+      const api = spawnTs('dist/src/main.js', ['api'], { PATH: process.env.PATH, HOME: process.env.HOME, ...env, PORT: String(apiPort) }, {
         nodeArgs: knobs.apiCpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(knobs.apiCpuProf)}`] : [],
       });
       cleanup.add('API child', () => api.stop());

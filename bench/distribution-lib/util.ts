@@ -38,7 +38,9 @@ export interface Child {
 
 /** Runs a TypeScript entry through tsx in a child process (with an IPC channel), as `npm start` would. */
 export function spawnTs(entry: string, args: string[], env: NodeJS.ProcessEnv, opts: { echoStderr?: boolean; nodeArgs?: string[] } = {}): Child {
-  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', entry, ...args], {
+  // Compiled entries (what `npm start` runs) go to plain node; TypeScript sources through tsx.
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...loader, entry, ...args], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -55,7 +55,9 @@ export function createApp(deps: AppDeps): Express {
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      autoLogging: { ignore: (req) => req.url === '/healthz' },
+      // Health checks and stations' routine manifest polls (10,000 stations → ~170 a second) would drown the log;
+      // a poll that fails is still logged by the error handler.
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/api/v1/station/manifest' },
       // Tokens never reach the logs.
       redact: ['req.headers.authorization'],
     }),
