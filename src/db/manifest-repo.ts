@@ -23,29 +23,25 @@ export interface ManifestWindow {
 
 /** A station's live airings in [from, to), each with the rendition it takes (its preference, else mp3). */
 export async function manifestWindow(db: Queryable, stationId: string, preferred: 'mp3' | 'opus', from: Date, to: Date): Promise<ManifestWindow> {
-  const r = await db.query<Record<string, unknown>>(
-    `SELECT a.id, a.episode_id, e.title, a.starts_at, a.ends_at, a.priority,
-            r.name AS rendition, r.format, r.size_bytes, r.sha256, r.duration_sec,
-            (SELECT min(n.starts_at) FROM airings n WHERE n.station_id = $1 AND n.status = 'live' AND n.starts_at >= $4) AS next_start
-       FROM airings a
-       JOIN episodes e ON e.id = a.episode_id
-       JOIN LATERAL (SELECT * FROM renditions x WHERE x.episode_id = a.episode_id ORDER BY (x.name = $2) DESC, x.name LIMIT 1) r ON true
-      WHERE a.station_id = $1 AND a.status = 'live' AND a.ends_at > $3 AND a.starts_at < $4
-      ORDER BY a.starts_at, a.id`,
-    [stationId, preferred, from, to],
-  );
-  let nextStartAfter: Date | null = null;
-  if (r.rows.length === 0) {
-    const n = await db.query<{ next_start: string | null }>(
+  const [r, next] = await Promise.all([
+    db.query<Record<string, unknown>>(
+      `SELECT a.id, a.episode_id, e.title, a.starts_at, a.ends_at, a.priority,
+              r.name AS rendition, r.format, r.size_bytes, r.sha256, r.duration_sec
+         FROM airings a
+         JOIN episodes e ON e.id = a.episode_id
+         JOIN LATERAL (SELECT * FROM renditions x WHERE x.episode_id = a.episode_id ORDER BY (x.name = $2) DESC, x.name LIMIT 1) r ON true
+        WHERE a.station_id = $1 AND a.status = 'live' AND a.ends_at > $3 AND a.starts_at < $4
+        ORDER BY a.starts_at, a.id`,
+      [stationId, preferred, from, to],
+    ),
+    db.query<{ next_start: string | null }>(
       `SELECT min(starts_at) AS next_start FROM airings WHERE station_id = $1 AND status = 'live' AND starts_at >= $2`,
       [stationId, to],
-    );
-    nextStartAfter = n.rows[0]?.next_start ? new Date(n.rows[0].next_start) : null;
-  } else if (r.rows[0]!.next_start) {
-    nextStartAfter = new Date(r.rows[0]!.next_start as string);
-  }
+    ),
+  ]);
+  const nextStart = next.rows[0]?.next_start;
   return {
-    nextStartAfter,
+    nextStartAfter: nextStart ? new Date(nextStart) : null,
     airings: r.rows.map((x) => ({
       id: x.id as string,
       episodeId: x.episode_id as string,

@@ -1,5 +1,6 @@
 import type { Priority } from '../domain/airtime/index.js';
 import type { Queryable } from './database.js';
+import { insertMany } from './insert-many.js';
 
 export type PlanStatus = 'draft' | 'approved' | 'cancelled';
 export type AiringStatus = 'draft' | 'live' | 'cancelled';
@@ -27,6 +28,7 @@ export interface PlanStationRow {
   placed: number;
   shortfallReason: string | null;
   shortfallMessage: string | null;
+  shortfallMessageVi: string | null;
 }
 
 export interface AiringRow {
@@ -89,23 +91,19 @@ export function plansRepo(db: Queryable) {
 
     async insertPlanStation(planId: string, s: PlanStationRow): Promise<void> {
       await db.query(
-        `INSERT INTO plan_stations (plan_id, station_id, requested, placed, shortfall_reason, shortfall_message) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [planId, s.stationId, s.requested, s.placed, s.shortfallReason, s.shortfallMessage],
+        `INSERT INTO plan_stations (plan_id, station_id, requested, placed, shortfall_reason, shortfall_message, shortfall_message_vi)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [planId, s.stationId, s.requested, s.placed, s.shortfallReason, s.shortfallMessage, s.shortfallMessageVi],
       );
     },
 
     async insertAirings(rows: AiringRow[]): Promise<void> {
-      // One statement per batch of rows: plans for "all" stations create thousands of airings.
-      for (let i = 0; i < rows.length; i += 500) {
-        const batch = rows.slice(i, i + 500);
-        const params: unknown[] = [];
-        const values = batch.map((a) => {
-          params.push(a.id, a.planId, a.stationId, a.episodeId, a.startsAt, a.endsAt, a.priority, a.status, a.slotIndex);
-          const n = params.length;
-          return `($${n - 8}, $${n - 7}, $${n - 6}, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
-        });
-        await db.query(`INSERT INTO airings (${AIRING_COLUMNS}) VALUES ${values.join(', ')}`, params);
-      }
+      await insertMany(
+        db,
+        'airings',
+        AIRING_COLUMNS.split(', '),
+        rows.map((a) => [a.id, a.planId, a.stationId, a.episodeId, a.startsAt, a.endsAt, a.priority, a.status, a.slotIndex]),
+      );
     },
 
     async getPlan(id: string, forUpdate = false): Promise<PlanRow | null> {
@@ -129,6 +127,7 @@ export function plansRepo(db: Queryable) {
         placed: Number(x.placed),
         shortfallReason: (x.shortfall_reason as string | null) ?? null,
         shortfallMessage: (x.shortfall_message as string | null) ?? null,
+        shortfallMessageVi: (x.shortfall_message_vi as string | null) ?? null,
       }));
     },
 

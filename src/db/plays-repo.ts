@@ -1,5 +1,6 @@
 import type { AiringWindow, SentEpisode, ValidPlay, PlayKind } from '../domain/tracking/index.js';
 import type { Queryable } from './database.js';
+import { insertMany } from './insert-many.js';
 
 export interface PlayRow extends ValidPlay {
   stationId: string;
@@ -36,23 +37,14 @@ export function playsRepo(db: Queryable) {
 
     /** Inserts what is new; returns the event ids that were stored now (the rest were already there). */
     async insert(rows: PlayRow[]): Promise<Set<string>> {
-      const stored = new Set<string>();
-      for (let i = 0; i < rows.length; i += 500) {
-        const batch = rows.slice(i, i + 500);
-        const params: unknown[] = [];
-        const values = batch.map((p) => {
-          params.push(p.stationId, p.eventId, p.episodeId, p.airingId, p.startedAt, p.durationSec, p.source, p.kind, p.repeat);
-          const n = params.length;
-          return `($${n - 8}, $${n - 7}, $${n - 6}, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
-        });
-        const r = await db.query<{ event_id: string }>(
-          `INSERT INTO plays (station_id, event_id, episode_id, airing_id, started_at, duration_sec, source, kind, repeat)
-           VALUES ${values.join(', ')} ON CONFLICT (station_id, event_id) DO NOTHING RETURNING event_id`,
-          params,
-        );
-        for (const x of r.rows) stored.add(x.event_id);
-      }
-      return stored;
+      const stored = await insertMany<{ event_id: string }>(
+        db,
+        'plays',
+        ['station_id', 'event_id', 'episode_id', 'airing_id', 'started_at', 'duration_sec', 'source', 'kind', 'repeat'],
+        rows.map((p) => [p.stationId, p.eventId, p.episodeId, p.airingId, p.startedAt, p.durationSec, p.source, p.kind, p.repeat]),
+        'ON CONFLICT (station_id, event_id) DO NOTHING RETURNING event_id',
+      );
+      return new Set(stored.map((x) => x.event_id));
     },
 
     /** Airings among these that already have a counted full play. */

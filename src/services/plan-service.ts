@@ -71,7 +71,7 @@ export interface StationPlanView {
   name: string;
   requested: number;
   placed: number;
-  shortfall: { missing: number; reason: string; message: string; messageVi: string | null } | null;
+  shortfall: { missing: number; reason: string; message: string; messageVi: string } | null;
   airings: AiringView[];
 }
 
@@ -212,6 +212,7 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
             placed: placed.length,
             shortfallReason: result.shortfall?.reason ?? null,
             shortfallMessage: result.shortfall?.message ?? null,
+            shortfallMessageVi: result.shortfall?.messageVi ?? null,
           });
         }
         await repo.insertAirings(airings);
@@ -379,7 +380,7 @@ function stationPlanView(r: PlanStationRow, station: StationRow, airings: Airing
     requested: r.requested,
     placed: r.placed,
     shortfall: r.shortfallReason
-      ? { missing: r.requested - r.placed, reason: r.shortfallReason, message: r.shortfallMessage ?? '', messageVi: null }
+      ? { missing: r.requested - r.placed, reason: r.shortfallReason, message: r.shortfallMessage ?? '', messageVi: r.shortfallMessageVi ?? '' }
       : null,
     airings: airings.map((a) => toAiringView(a, station.timezone)),
   };

@@ -53,6 +53,7 @@ CREATE TABLE plan_stations (
   placed           integer NOT NULL,
   shortfall_reason text,
   shortfall_message text,
+  shortfall_message_vi text,
   PRIMARY KEY (plan_id, station_id)
 );
 
