@@ -97,7 +97,8 @@ export async function startRuntime(config: Config, logger = createLogger(config)
       logger.info(runner.binaries, 'media binaries');
       const deps = { config, db, store, runner };
       const worker = createWorker(config, 'transcode', transcodeHandler(deps, logger), config.jobs.transcodeConcurrency);
-      worker.on('failed', (job, err) => void transcodeFailureHook(deps, logger, config.jobs.attempts)(job, err));
+      const onTranscodeFailed = transcodeFailureHook(deps, logger, config.jobs.attempts);
+      worker.on('failed', (job, err) => void onTranscodeFailed(job, err));
       worker.on('error', (err) => logger.warn({ err }, 'transcode worker error'));
       closers.push(() => worker.close());
       const pushWorker = createWorker(config, 'push', pushHandler(push, logger), config.distribution.pushConcurrency);

@@ -41,11 +41,3 @@ export function parseSilences(lines: string[], durationSec: number): Interval[] 
   if (open !== null && open < durationSec) out.push({ start: open, end: durationSec });
   return out;
 }
-
-/** "HH:MM:SS.cc" (ffmpeg's time= in its stats line) to seconds. */
-export function timemarkToSeconds(mark: string): number | null {
-  const m = /^(-?)(\d+):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(mark.trim());
-  if (!m) return null;
-  const sec = Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]);
-  return m[1] ? -sec : sec;
-}

@@ -5,7 +5,6 @@ import {
   isSilenceLine,
   parseEbur128Summary,
   parseSilences,
-  timemarkToSeconds,
 } from '../../src/media/parse.js';
 import { classifyFailure } from '../../src/media/runner.js';
 
@@ -172,27 +171,6 @@ describe('parseSilences', () => {
     const [s] = parseSilences(lines, 8);
     expect(s?.start).toBeCloseTo(0.0000680272, 9);
     expect(s?.end).toBe(4.00002);
-  });
-});
-
-describe('timemarkToSeconds', () => {
-  it('converts HH:MM:SS.cc', () => {
-    expect(timemarkToSeconds('00:00:21.30')).toBeCloseTo(21.3, 10);
-    expect(timemarkToSeconds('01:02:03.50')).toBeCloseTo(3723.5, 10);
-    expect(timemarkToSeconds('00:00:05')).toBe(5);
-    expect(timemarkToSeconds('100:00:00.00')).toBe(360_000);
-  });
-
-  it('handles a negative timestamp and surrounding whitespace', () => {
-    expect(timemarkToSeconds('-00:00:00.02')).toBeCloseTo(-0.02, 10);
-    expect(timemarkToSeconds('  00:00:01.00 ')).toBe(1);
-  });
-
-  it('returns null for anything else', () => {
-    expect(timemarkToSeconds('N/A')).toBeNull();
-    expect(timemarkToSeconds('21.3')).toBeNull();
-    expect(timemarkToSeconds('00:1:02')).toBeNull();
-    expect(timemarkToSeconds('')).toBeNull();
   });
 });
 

@@ -27,20 +27,6 @@ const listSchema = z.object({
 
 const idSchema = z.uuid({ error: 'id must be a UUID' });
 
-// Reading (and discarding) what a refused client is still sending lets it receive the answer: closing on it mid-send
-// makes many clients report a broken connection instead of the 413/415. Past this much, close after all.
-const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
-
-function drainRequest(req: Request): void {
-  let drained = 0;
-  req.unpipe();
-  req.on('data', (chunk: Buffer) => {
-    drained += chunk.length;
-    if (drained > DRAIN_MAX_BYTES) req.destroy();
-  });
-  req.resume();
-}
-
 export function episodesRouter(deps: { config: Config; episodes: EpisodeService; store: ObjectStore }): Router {
   const r = Router();
   const { episodes } = deps;
@@ -54,13 +40,7 @@ export function episodesRouter(deps: { config: Config; episodes: EpisodeService;
         episodes.storeOriginal(episodeId, body, o),
       discard: () => episodes.discardOriginal(episodeId),
     };
-    let upload;
-    try {
-      upload = await receiveUpload(req, sink, deps.config.upload.maxBytes);
-    } catch (err) {
-      if (!req.complete) drainRequest(req);
-      throw err;
-    }
+    const upload = await receiveUpload(req, sink, deps.config.upload.maxBytes);
     const meta = metaSchema.safeParse(upload.fields);
     if (!meta.success) {
       await episodes.discardOriginal(episodeId);

@@ -56,7 +56,7 @@ export function stationFeedRouter(deps: { config: Config; manifest: GetManifest 
       productId: 'loa-xa/schedule',
       calName: `Lịch phát sóng — ${doc.station.name}`,
     }));
-    const { error, value } = createEvents(events.length ? events : [], { productId: 'loa-xa/schedule', calName: `Lịch phát sóng — ${doc.station.name}` });
+    const { error, value } = createEvents(events, { productId: 'loa-xa/schedule', calName: `Lịch phát sóng — ${doc.station.name}` });
     if (error || value === null) throw error ?? new Error('calendar could not be built');
     res.type('text/calendar; charset=utf-8').setHeader('ETag', manifestEtag(doc.version)).send(value);
   });

@@ -26,6 +26,20 @@ const ENVELOPE_BYTES = 1024 * 1024;
 const tooLarge = (maxBytes: number) =>
   new HttpError(413, 'TOO_LARGE', `The file is larger than the limit of ${maxBytes} bytes`, `Tệp vượt quá giới hạn ${maxBytes} byte`);
 
+// Reading (and discarding) what a refused client is still sending lets it receive the answer: closing on it mid-send
+// makes many clients report a broken connection instead of the 413/415. Past this much, close after all.
+const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
+
+function drainRequest(req: Request): void {
+  let drained = 0;
+  req.unpipe();
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_MAX_BYTES) req.destroy();
+  });
+  req.resume();
+}
+
 class ClientGone extends Error {
   override name = 'ClientGone';
 }
@@ -37,12 +51,16 @@ class ClientGone extends Error {
  */
 export function receiveUpload(req: Request, sink: UploadSink, maxBytes: number): Promise<ParsedUpload> {
   return new Promise<ParsedUpload>((resolve, reject) => {
+    const refuse = (err: HttpError) => {
+      if (!req.complete) drainRequest(req);
+      reject(err);
+    };
     const type = req.headers['content-type'] ?? '';
     if (!type.toLowerCase().startsWith('multipart/form-data')) {
-      return reject(new HttpError(415, 'MULTIPART_REQUIRED', 'Send the episode as multipart/form-data with the file in the field "audio"', 'Cần gửi dạng multipart/form-data, tệp trong trường "audio"'));
+      return refuse(new HttpError(415, 'MULTIPART_REQUIRED', 'Send the episode as multipart/form-data with the file in the field "audio"', 'Cần gửi dạng multipart/form-data, tệp trong trường "audio"'));
     }
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > maxBytes + ENVELOPE_BYTES) return reject(tooLarge(maxBytes));
+    if (Number.isFinite(declared) && declared > maxBytes + ENVELOPE_BYTES) return refuse(tooLarge(maxBytes));
 
     const abort = new AbortController();
     const fields: Record<string, string> = {};
@@ -56,6 +74,7 @@ export function receiveUpload(req: Request, sink: UploadSink, maxBytes: number):
       abort.abort(err instanceof Error ? err : new Error(String(err)));
       req.unpipe(bb);
       // The original may already be (partly) stored: remove it before answering.
+      if (!req.complete) drainRequest(req);
       void (stored ? stored.then(() => sink.discard(), () => sink.discard()) : Promise.resolve())
         .catch(() => undefined)
         .finally(() => reject(err));
