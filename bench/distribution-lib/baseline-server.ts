@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { exitWithParent } from './child-server.js';
 
 const doc = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as unknown;
 const app = express();
@@ -15,10 +16,4 @@ app.get('/manifest', (_req, res) => {
 const server = app.listen(0, '127.0.0.1', () => {
   process.send?.({ type: 'ready', port: (server.address() as AddressInfo).port });
 });
-const stop = () => {
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-process.on('disconnect', stop);
+exitWithParent(server);

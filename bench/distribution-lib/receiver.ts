@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { exitWithParent } from './child-server.js';
 
 interface NsStats {
   requests: number;
@@ -114,10 +115,4 @@ process.on('message', (m: { type?: string; ns?: string; seq?: number }) => {
   }
 });
 
-const stop = () => {
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-process.on('disconnect', stop);
+exitWithParent(server);

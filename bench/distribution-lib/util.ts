@@ -17,7 +17,8 @@ export function log(message: string): void {
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-export { freePort } from '../lib/proc.js';
+export { freePort, stopChild } from '../lib/proc.js';
+import { stopChild } from '../lib/proc.js';
 
 /** Keeps the last lines a child wrote (for error messages). */
 export class Tail {
@@ -54,15 +55,6 @@ export function spawnTs(entry: string, args: string[], env: NodeJS.ProcessEnv, o
   return { proc, tail, stop: () => stopChild(proc) };
 }
 
-/** SIGTERM, then SIGKILL if it has not exited after graceMs. */
-export async function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** Resolves with the first IPC message matching `accept`, or rejects if the child exits first. */
 export function waitForMessage<T>(child: Child, accept: (m: unknown) => m is T, timeoutMs = 30_000): Promise<T> {

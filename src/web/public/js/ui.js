@@ -2,7 +2,7 @@
 import { h, replace } from './dom.js';
 import { apiMessage, t } from './i18n.js';
 import { ApiError } from './api.js';
-import { fmtLocalDate } from './format.js';
+import { fmtLocalDate, fmtNumber } from './format.js';
 
 /** The page's main heading; focused after navigation so screen readers announce the new page. */
 export function pageHeading(text) {
@@ -154,4 +154,18 @@ export function dateInput(name, isoValue) {
     maxlength: '10',
     class: 'date-input',
   });
+}
+
+/**
+ * Previous / "items a–b of n" / next, for a paged API list; empty when everything fits on one page.
+ * onPage gets the new offset. labelKey names the counting text ("{from}–{to} of {total}").
+ */
+export function pagerControls({ offset, pageSize, count, total, labelKey, onPage }) {
+  if (total <= pageSize) return [];
+  const prev = h('button', { type: 'button', class: 'btn btn-small', disabled: offset === 0 }, t('ep.prev'));
+  const next = h('button', { type: 'button', class: 'btn btn-small', disabled: offset + count >= total }, t('ep.next'));
+  prev.addEventListener('click', () => onPage(Math.max(0, offset - pageSize)));
+  next.addEventListener('click', () => onPage(offset + pageSize));
+  const label = h('span', {}, t(labelKey, { from: fmtNumber(offset + 1), to: fmtNumber(offset + count), total: fmtNumber(total) }));
+  return [prev, label, next];
 }

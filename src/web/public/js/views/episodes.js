@@ -3,9 +3,9 @@
 import { download, get } from '../api.js';
 import { h, replace } from '../dom.js';
 import { apiMessage, languageName, t } from '../i18n.js';
-import { DEFAULT_TZ, fmtDateTime, fmtDuration, fmtNumber, fmtPercent } from '../format.js';
+import { DEFAULT_TZ, fmtDateTime, fmtDuration, fmtPercent } from '../format.js';
 import { can } from '../session.js';
-import { busy, dataTable, episodeStatusBadge, errorPanel, errorText, loading, notice, pageHeading } from '../ui.js';
+import { busy, dataTable, episodeStatusBadge, errorPanel, errorText, loading, notice, pageHeading, pagerControls } from '../ui.js';
 import { uploadForm } from './upload-form.js';
 
 export const title = () => t('ep.title');
@@ -104,24 +104,13 @@ export function render(ctx) {
   }
 
   function renderPager(data) {
-    if (data.total <= PAGE) return replace(pager);
-    const prev = h('button', { type: 'button', class: 'btn btn-small', disabled: offset === 0 }, t('ep.prev'));
-    const next = h('button', { type: 'button', class: 'btn btn-small', disabled: offset + data.items.length >= data.total }, t('ep.next'));
-    prev.addEventListener('click', () => {
-      offset = Math.max(0, offset - PAGE);
+    const onPage = (o) => {
+      offset = o;
       load();
-    });
-    next.addEventListener('click', () => {
-      offset += PAGE;
-      load();
-    });
-    replace(
-      pager,
-      prev,
-      h('span', {}, t('ep.page', { from: fmtNumber(data.offset + 1), to: fmtNumber(data.offset + data.items.length), total: fmtNumber(data.total) })),
-      next,
-    );
+    };
+    replace(pager, ...pagerControls({ offset: data.offset, pageSize: PAGE, count: data.items.length, total: data.total, labelKey: 'ep.page', onPage }));
   }
+
 
   signal.addEventListener('abort', () => clearTimeout(timer));
   load();

@@ -2,8 +2,7 @@
 import { get } from '../api.js';
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
-import { fmtNumber } from '../format.js';
-import { badge, dataTable, errorPanel, loading, pageHeading } from '../ui.js';
+import { badge, dataTable, errorPanel, loading, pageHeading, pagerControls } from '../ui.js';
 import { contactText, deliverySummary, pushCell } from './station-parts.js';
 
 export const title = () => t('st.title');
@@ -81,21 +80,11 @@ export function render(ctx) {
         }),
       ),
     );
-    if (data.total > PAGE) {
-      const prev = h('button', { type: 'button', class: 'btn btn-small', disabled: offset === 0 }, t('ep.prev'));
-      const next = h('button', { type: 'button', class: 'btn btn-small', disabled: offset + data.items.length >= data.total }, t('ep.next'));
-      prev.addEventListener('click', () => {
-        offset = Math.max(0, offset - PAGE);
-        load();
-      });
-      next.addEventListener('click', () => {
-        offset += PAGE;
-        load();
-      });
-      replace(pager, prev, h('span', {}, t('st.page', { from: fmtNumber(offset + 1), to: fmtNumber(offset + data.items.length), total: fmtNumber(data.total) })), next);
-    } else {
-      replace(pager);
-    }
+    const onPage = (o) => {
+      offset = o;
+      load();
+    };
+    replace(pager, ...pagerControls({ offset, pageSize: PAGE, count: data.items.length, total: data.total, labelKey: 'st.page', onPage }));
     fillDeliveries(data.items, deliveryCells, signal);
   }
 
