@@ -97,6 +97,22 @@ describe('stations, plans, manifests, pushes and media for stations', () => {
     const long = await call(ADMIN_TOKEN, 'POST', '/api/v1/stations', { code: '09999', name: 'x', grid: [{ days: [1], start: '06:00', durationMin: 600 }] });
     expect(long.status).toBe(422);
     expect(long.body.error.details.map((d: { rule: string }) => d.rule)).toContain('max_session');
+    const badInputs: [unknown, string][] = [
+      [{ code: '09997', name: 'x', timezone: 'Mars/Olympus_Mons' }, 'timezone'],
+      [{ code: '09997', name: 'x', webhookUrl: 'ftp://example.vn/hook' }, 'webhookUrl'],
+      [{ code: '09997', name: '' }, 'name'],
+      [{ code: '09997', name: 'x', grid: [{ days: [8], start: '06:00', durationMin: 30 }] }, 'grid'],
+      [{ code: '09997', name: 'x', grid: [{ days: [1], start: '25:00', durationMin: 30 }] }, 'grid'],
+      [{ code: '09997', name: 'x', rendition: 'flac' }, 'rendition'],
+    ];
+    for (const [body, field] of badInputs) {
+      const res = await call(ADMIN_TOKEN, 'POST', '/api/v1/stations', body);
+      expect(res.status, JSON.stringify(body)).toBe(422);
+      expect(res.body.error.details[0].field).toMatch(new RegExp(`^${field}`));
+    }
+    const unknownField = await call(ADMIN_TOKEN, 'PATCH', `/api/v1/stations/${stationA.id}`, { code: '99999' });
+    expect(unknownField.status).toBe(422);
+    expect((await call(ADMIN_TOKEN, 'GET', `/api/v1/stations/${stationA.id}`)).body.code).toBe('01234');
     const asEditor = await call(editorToken, 'POST', '/api/v1/stations', { code: '09998', name: 'x' });
     expect(asEditor.status).toBe(403);
     expect((await rt.db.query('SELECT 1 FROM stations')).rowCount).toBe(2);
@@ -197,7 +213,10 @@ describe('stations, plans, manifests, pushes and media for stations', () => {
     expect(got.body.version).toBe(version);
     expect(got.headers['webhook-id']).toBeTruthy();
     // Nothing changed: another tick queues nothing.
-    await waitFor(async () => (await call(ADMIN_TOKEN, 'GET', `/api/v1/stations/${stationB.id}`)).body.lastPush?.deliveredVersion, { what: 'B delivered' });
+    // The receiver has the request before the service records the answer: wait for both records.
+    for (const s of [stationA, stationB]) {
+      await waitFor(async () => (await call(ADMIN_TOKEN, 'GET', `/api/v1/stations/${s.id}`)).body.lastPush?.deliveredVersion, { what: 'delivery recorded' });
+    }
     expect((await rt.push.scheduleDue()).queued).toBe(0);
     const view = await call(ADMIN_TOKEN, 'GET', `/api/v1/stations/${stationA.id}`);
     expect(view.body.lastPush).toMatchObject({ result: 'ok', statusCode: 204, deliveredVersion: version });

@@ -182,6 +182,11 @@ describe.each(['multipart', 'stream'])('upload edges: limits, early refusal, dis
     const badLang = await uploadFile(rt.url!, ADMIN_TOKEN, path.join(FIXTURES, 'lying-header.wav'), { title: 'x', language: 'Vietnamese!' });
     expect(badLang.status).toBe(422);
     expect(badLang.body.error.messageEn).toMatch(/language/);
+    const longTitle = await uploadFile(rt.url!, ADMIN_TOKEN, path.join(FIXTURES, 'lying-header.wav'), { title: 'x'.repeat(301) });
+    expect(longTitle.status).toBe(422);
+    expect(longTitle.body.error.messageEn).toMatch(/title/);
+    const blankTitle = await uploadFile(rt.url!, ADMIN_TOKEN, path.join(FIXTURES, 'lying-header.wav'), { title: '   ' });
+    expect(blankTitle.status).toBe(422);
     const noFile = await api(rt.url!, ADMIN_TOKEN, 'POST', '/api/v1/episodes', (() => { const f = new FormData(); f.append('title', 'x'); return f; })());
     expect(noFile.status).toBe(422);
     expect(noFile.body.error.code).toBe('FILE_REQUIRED');
