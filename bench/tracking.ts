@@ -288,7 +288,7 @@ async function benchIngest(rt: Runtime, seed: pg.Client, dbUrl: string, cleanup:
 
 async function benchCompliance(rt: Runtime, seed: pg.Client) {
   log('part 2: emptying the tables of part 1');
-  await seed.query('TRUNCATE stations, episodes, renditions, plans, plan_stations, airings, plays, deliveries, pushes, users, api_tokens CASCADE');
+  await seed.query('TRUNCATE stations, devices, episodes, renditions, plans, plan_stations, airings, plays, deliveries, pushes, users, api_tokens CASCADE');
   log(`seeding ${fmt(knobs.stations)} stations and ${fmt(knobs.plays)} plays over 12 months (SQL; takes a while)`);
   const fx = await seedCompliance(seed, { stationCount: knobs.stations, playCount: knobs.plays });
   log(`seeded in ${fx.seedSec} s`);

@@ -102,6 +102,16 @@ const envSchema = z.object({
   TARGET_OWN_PROGRAMMES_PER_MONTH: int(0, 1000).default(1),
   REBROADCAST_SERIES: optionalText,
   RECONCILE_GRACE_SEC: int(0, 24 * 3600).default(30),
+
+  // 3G carriers' NAT tables drop idle TCP flows after 30–60 s: a comment well inside that keeps the channel open.
+  CHANNEL_HEARTBEAT_SEC: int(5, 25).default(20),
+  DEVICE_HEARTBEAT_SEC: int(10, 3600).default(60),
+  PRESENCE_CRON: z.string().default('*/15 * * * * *'),
+  ALERT_CRON: z.string().default('* * * * *'),
+  ALERT_OFFLINE_MIN: int(1, 7 * 24 * 60).default(30),
+  ALERT_FILE_LEAD_MIN: int(1, 24 * 60).default(60),
+  ALERT_WEBHOOK_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional()),
+  ALERT_WEBHOOK_SECRET: optionalText.pipe(z.string().regex(/^whsec_[A-Za-z0-9+/=]{32,}$/, 'must be a Standard Webhooks secret: whsec_ and base64').optional()),
 });
 
 export interface Config {
@@ -173,6 +183,24 @@ export interface Config {
     readonly reconcileCron: string;
     readonly reconcileGraceSec: number;
   };
+  /** The live channel and device presence. */
+  readonly live: {
+    /** SSE comment interval on every open channel. */
+    readonly channelHeartbeatSec: number;
+    /** How often agents send a heartbeat; a device is offline after two intervals without a sign of life. */
+    readonly deviceHeartbeatSec: number;
+    readonly presenceCron: string;
+  };
+  readonly alerts: {
+    readonly cron: string;
+    /** A device offline longer than this raises an alert. */
+    readonly offlineMin: number;
+    /** An airing whose file is not on a device this long before air raises an alert. */
+    readonly fileLeadMin: number;
+    /** Where alerts are sent as Standard Webhooks events (none when unset). */
+    readonly webhookUrl?: string;
+    readonly webhookSecret?: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -204,6 +232,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const e = parsed.data;
   if (e.EPISODE_MIN_DURATION_SEC >= e.EPISODE_MAX_DURATION_SEC) {
     throw new ConfigError('Invalid configuration:\n  EPISODE_MIN_DURATION_SEC: must be below EPISODE_MAX_DURATION_SEC');
+  }
+  if (e.ALERT_WEBHOOK_URL && !e.ALERT_WEBHOOK_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  ALERT_WEBHOOK_SECRET: required with ALERT_WEBHOOK_URL (receivers must be able to verify alerts)');
   }
   const dataDir = path.resolve(e.DATA_DIR);
   return deepFreeze<Config>({
@@ -273,6 +304,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       maxStalled: e.JOB_MAX_STALLED,
       reconcileCron: e.RECONCILE_CRON,
       reconcileGraceSec: e.RECONCILE_GRACE_SEC,
+    },
+    live: { channelHeartbeatSec: e.CHANNEL_HEARTBEAT_SEC, deviceHeartbeatSec: e.DEVICE_HEARTBEAT_SEC, presenceCron: e.PRESENCE_CRON },
+    alerts: {
+      cron: e.ALERT_CRON,
+      offlineMin: e.ALERT_OFFLINE_MIN,
+      fileLeadMin: e.ALERT_FILE_LEAD_MIN,
+      webhookUrl: e.ALERT_WEBHOOK_URL,
+      webhookSecret: e.ALERT_WEBHOOK_SECRET,
     },
   });
 }

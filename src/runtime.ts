@@ -10,7 +10,7 @@ import { usersRepo } from './db/users-repo.js';
 import { createLogger, type Logger } from './logger.js';
 import { resolveMediaBinaries } from './media/binaries.js';
 import { createMediaRunner } from './media/runner.js';
-import { createJobQueues, createWorker, type JobQueues } from './queue/queues.js';
+import { closeWorker, createJobQueues, createWorker, type JobQueues } from './queue/queues.js';
 import { episodeService } from './services/episode-service.js';
 import { reconcileEpisodes } from './services/reconciler.js';
 import type { EmbeddedS3 } from './storage/embedded-s3.js';
@@ -18,6 +18,8 @@ import { createObjectStore, type ObjectStore } from './storage/object-store.js';
 import { createS3Client } from './storage/s3-client.js';
 import { transcodeFailureHook, transcodeHandler } from '../workers/transcode.js';
 import { pushHandler } from '../workers/push.js';
+import { alertWebhookHandler } from '../workers/alert-webhook.js';
+import { alertService, type AlertService } from './services/alert-service.js';
 import { serviceSecret } from './db/secrets-repo.js';
 import { stationsRepo } from './db/stations-repo.js';
 import { manifestBuilder } from './services/manifest-service.js';
@@ -27,6 +29,12 @@ import { pushService, type PushService } from './services/push-service.js';
 import { stationService } from './services/station-service.js';
 import { trackingService } from './services/tracking-service.js';
 import { contactThrottle, stationAuthCache } from './services/station-auth-cache.js';
+import { currentDeviceTokens } from './db/device-tokens-repo.js';
+import { channelHub } from './realtime/channel-hub.js';
+import { createLiveBus } from './realtime/live-bus.js';
+import { liveNotifier } from './realtime/live-notifier.js';
+import { playNowService } from './services/play-now-service.js';
+import { deviceService, type DeviceService } from './services/device-service.js';
 
 export interface Runtime {
   config: Config;
@@ -38,6 +46,9 @@ export interface Runtime {
   url?: string;
   reconcile(): Promise<number>;
   push: PushService;
+  alerts: AlertService;
+  /** Devices and their presence, when this process serves the API (devices.seen: a sign of life). */
+  devices?: DeviceService;
   close(): Promise<void>;
 }
 
@@ -89,8 +100,9 @@ export async function startRuntime(config: Config, logger = createLogger(config)
     // Pushed manifests carry absolute links: PUBLIC_URL in deployments, this process's own address otherwise.
     const baseUrl = () => config.http.publicUrl ?? runtime.url ?? `http://127.0.0.1:${config.http.port}`;
     const push = pushService({ db, config, queues, build, baseUrl, logger });
+    const alerts = alertService({ db, config, queues, logger: logger.child({ part: 'alerts' }) });
 
-    const runtime: Runtime = { config, logger, db, store, queues, reconcile, push, close };
+    const runtime: Runtime = { config, logger, db, store, queues, reconcile, push, alerts, close };
 
     if (runs(config, 'worker')) {
       const runner = createMediaRunner(resolveMediaBinaries(config.media));
@@ -100,22 +112,74 @@ export async function startRuntime(config: Config, logger = createLogger(config)
       const onTranscodeFailed = transcodeFailureHook(deps, logger, config.jobs.attempts);
       worker.on('failed', (job, err) => void onTranscodeFailed(job, err));
       worker.on('error', (err) => logger.warn({ err }, 'transcode worker error'));
-      closers.push(() => worker.close());
+      closers.push(() => closeWorker(worker, config.jobs.lockMs));
       const pushWorker = createWorker(config, 'push', pushHandler(push, logger), config.distribution.pushConcurrency);
       pushWorker.on('error', (err) => logger.warn({ err }, 'push worker error'));
-      closers.push(() => pushWorker.close());
+      closers.push(() => closeWorker(pushWorker, config.jobs.lockMs));
+      const alertWorker = createWorker(config, 'alert-webhook', alertWebhookHandler(alerts, logger), 5);
+      alertWorker.on('error', (err) => logger.warn({ err }, 'alert webhook worker error'));
+      closers.push(() => closeWorker(alertWorker, config.jobs.lockMs));
     }
 
     if (runs(config, 'scheduler')) {
-      const scheduler = startScheduler(config, logger, { reconcile, schedulePushes: () => push.scheduleDue() });
+      const presence = deviceService({ db, config, logger });
+      const scheduler = startScheduler(config, logger, {
+        reconcile,
+        schedulePushes: () => push.scheduleDue(),
+        evaluateAlerts: () => alerts.evaluate(),
+        sweepPresence: () => presence.sweepPresence(),
+      });
       closers.push(async () => scheduler.stop());
     }
 
     if (runs(config, 'api')) {
       const users = usersRepo(db);
       const stationRows = stationsRepo(db);
-      const stationAuth = stationAuthCache((h) => stationRows.byTokenHash(h));
+      const stationAuth = stationAuthCache((h) => stationRows.byDeviceTokenHash(h));
       const stationsChanged = () => stationAuth.clear();
+      const bus = createLiveBus(config, logger);
+      closers.push(() => bus.close());
+      const live = liveNotifier(bus, logger);
+      const devices = deviceService({
+        db,
+        config,
+        logger,
+        // A rotated or revoked token stops here at once, and its open channels close on every API process.
+        hooks: { onTokensChange: stationsChanged, onDeviceRevoked: (id) => live.revokeDevice(id) },
+      });
+      runtime.devices = devices;
+      const stationContact = contactThrottle((id) => stationRows.touchContact(id));
+      const deviceContact = contactThrottle((id) => devices.seen(id), 30_000);
+      // A change made through another API process: the next manifest read here must see the new revision.
+      bus.onEvents(stationsChanged);
+      const hub = channelHub({
+        config,
+        logger: logger.child({ part: 'live' }),
+        bus,
+        currentTokens: (ids) => currentDeviceTokens(db, ids),
+        // A channel opening or closing is a sign of life, written at once (not throttled).
+        deviceSeen: (id) => void devices.seen(id).catch((err: unknown) => logger.warn({ err, deviceId: id }, 'device presence not recorded')),
+      });
+      closers.push(async () => hub.close());
+      const plans = planService({
+        db,
+        config,
+        hooks: {
+          onScheduleChange: (ids, reason) => {
+            stationsChanged();
+            // An emergency's own event (play-now) tells its stations; the others hear that their manifest changed.
+            if (reason !== 'emergency_approved') void live.manifestChanged(ids, reason);
+          },
+          // An emergency does not wait for the next tick: the live channel now, webhooks at once.
+          onEmergency: async (e) => {
+            await live.emergency(e);
+            await push.scheduleDue(e.airings.map((a) => a.stationId)).then(
+              () => undefined,
+              (err: unknown) => logger.warn({ err }, 'emergency push not queued now; the next tick will'),
+            );
+          },
+        },
+      });
       const app = createApp({
         config,
         logger,
@@ -123,28 +187,40 @@ export async function startRuntime(config: Config, logger = createLogger(config)
         db,
         linkSecret,
         stationsRepo: stationRows,
-        stations: stationService({ db, config, onChange: stationsChanged }),
-        plans: planService({
+        stations: stationService({
           db,
           config,
-          // An emergency does not wait for the next tick.
+          onChange: (c) => {
+            stationsChanged();
+            if (c.kind === 'schedule') void live.manifestChanged([c.stationId], 'station_changed');
+            if (c.kind === 'token_rotated') void live.revokeDevice(c.deviceId);
+          },
+        }),
+        plans,
+        devices,
+        hub,
+        playNow: playNowService({
+          db,
+          plans,
           hooks: {
-            onScheduleChange: stationsChanged,
-            onEmergency: (ids) =>
-              push.scheduleDue(ids).then(
-                () => undefined,
-                (err: unknown) => logger.warn({ err }, 'emergency push not queued now; the next tick will'),
-              ),
+            onStop: (id, stopped) => {
+              stationsChanged();
+              void live.stopped(id, stopped);
+            },
           },
         }),
         manifest: manifestCache(build),
         tracking: trackingService({ db, config }),
+        alerts,
         episodes: episodeService({ db, store, queues, logger }),
         auth: {
           adminToken: config.adminToken,
           ownerOfToken: (h) => users.ownerOfToken(h),
-          stationOfToken: (h) => stationAuth.get(h),
-          touchStation: contactThrottle((id) => stationRows.touchContact(id)),
+          deviceOfToken: (h) => stationAuth.get(h),
+          // Any authenticated device request is a sign of life, written at most every 30 s per device.
+          touchStation: async (stationId, deviceId) => {
+            await Promise.all([stationContact(stationId), deviceContact(deviceId)]);
+          },
         },
         readiness: [
           { name: 'database', check: async () => void (await db.query('SELECT 1')) },

@@ -64,9 +64,15 @@ export interface IngestFixture {
 async function insertStations(c: pg.Client, codes: string[]) {
   const stations = codes.map((code) => ({ id: crypto.randomUUID(), code, token: newToken('lxs') }));
   await c.query(
-    `INSERT INTO stations (id, code, name, timezone, webhook_secret, token_hash)
-     SELECT id, code, 'Đài xã bench ' || code, $4, 'whsec_bench', th FROM unnest($1::uuid[], $2::text[], $3::text[]) AS x(id, code, th)`,
-    [stations.map((s) => s.id), stations.map((s) => s.code), stations.map((s) => hashToken(s.token)), TZ],
+    `INSERT INTO stations (id, code, name, timezone, webhook_secret)
+     SELECT id, code, 'Đài xã bench ' || code, $3, 'whsec_bench' FROM unnest($1::uuid[], $2::text[]) AS x(id, code)`,
+    [stations.map((s) => s.id), stations.map((s) => s.code), TZ],
+  );
+  // Station tokens are held by each station's first loudspeaker cluster.
+  await c.query(
+    `INSERT INTO devices (id, station_id, name, token_hash, is_primary)
+     SELECT gen_random_uuid(), id, 'Cụm loa 1', th, true FROM unnest($1::uuid[], $2::text[]) AS x(id, th)`,
+    [stations.map((s) => s.id), stations.map((s) => hashToken(s.token))],
   );
   return stations;
 }
@@ -185,8 +191,8 @@ export async function seedCompliance(c: pg.Client, opts: { stationCount: number;
 
   await c.query(`SET session_replication_role = replica`);
   await c.query(
-    `INSERT INTO stations (id, code, name, timezone, webhook_secret, token_hash)
-     SELECT gen_random_uuid(), (20000 + i)::text, 'Đài xã ' || i, $1, 'whsec_bench', 'bench-token-' || i FROM generate_series(1, $2::int) i`,
+    `INSERT INTO stations (id, code, name, timezone, webhook_secret)
+     SELECT gen_random_uuid(), (20000 + i)::text, 'Đài xã ' || i, $1, 'whsec_bench' FROM generate_series(1, $2::int) i`,
     [TZ, opts.stationCount],
   );
   await c.query(`CREATE TEMP TABLE st AS SELECT row_number() OVER (ORDER BY code)::int AS n, id FROM stations`);

@@ -16,6 +16,8 @@ import { airingsRouter, plansRouter } from './routes/plans.js';
 import { stationsRouter } from './routes/stations.js';
 import { stationFeedRouter, stationMediaRouter } from './routes/station-feed.js';
 import { airedRouter, playsRouter, reportsRouter, statsRouter } from './routes/tracking.js';
+import { alertsRouter } from './routes/alerts.js';
+import type { AlertService } from '../services/alert-service.js';
 import type { TrackingService } from '../services/tracking-service.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +25,14 @@ import { authenticate, principalOf, type AuthDeps } from './auth.js';
 import { errorHandler, HttpError } from './errors.js';
 import { episodesRouter } from './routes/episodes.js';
 import { healthRouter, type ReadinessCheck } from './routes/health.js';
+import { playNowRouter } from './routes/play-now.js';
+import { stationEventsRouter } from './routes/station-events.js';
+import type { ChannelHub } from '../realtime/channel-hub.js';
+import type { PlayNowService } from '../services/play-now-service.js';
+import type { DeviceService } from '../services/device-service.js';
+import { devicesRouter, stationDevicesRouter } from './routes/devices.js';
+import { fleetRouter } from './routes/fleet.js';
+import { stationHeartbeatRouter } from './routes/station-heartbeat.js';
 
 const WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/public');
 
@@ -40,6 +50,10 @@ export interface AppDeps {
   manifest: (station: StationRow, at: Date, baseUrl: string) => Promise<{ doc: ManifestDocument }>;
   linkSecret: string;
   tracking: TrackingService;
+  alerts: AlertService;
+  hub: ChannelHub;
+  playNow: PlayNowService;
+  devices: DeviceService;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -57,7 +71,8 @@ export function createApp(deps: AppDeps): Express {
       },
       // Health checks and stations' routine manifest polls (10,000 stations → ~170 a second) would drown the log;
       // a poll that fails is still logged by the error handler.
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/api/v1/station/manifest' },
+      // Live channels are logged by the hub, not once per reconnect.
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/api/v1/station/manifest' || req.url === '/api/v1/station/events' },
       // Tokens never reach the logs.
       redact: ['req.headers.authorization'],
     }),
@@ -85,12 +100,16 @@ export function createApp(deps: AppDeps): Express {
     res.json({ name: p.name, role: p.role, stationId: p.stationId });
   });
   api.use('/episodes', episodesRouter({ config: deps.config, episodes: deps.episodes, store: deps.store }));
-  api.use('/stations', stationsRouter({ stations: deps.stations, plans: deps.plans, db: deps.db }));
+  api.use('/stations', stationsRouter({ stations: deps.stations, plans: deps.plans, db: deps.db, devices: deps.devices }), stationDevicesRouter({ devices: deps.devices }));
+  api.use('/devices', devicesRouter({ devices: deps.devices }));
+  api.use('/fleet', fleetRouter({ devices: deps.devices }));
   api.use('/plans', plansRouter({ plans: deps.plans }));
   api.use('/airings', airingsRouter({ plans: deps.plans }), airedRouter({ tracking: deps.tracking, plans: deps.plans }));
-  api.use('/station', playsRouter({ tracking: deps.tracking }), stationFeedRouter({ config: deps.config, manifest: deps.manifest }));
+  api.use('/station', stationEventsRouter({ hub: deps.hub }), stationHeartbeatRouter({ devices: deps.devices }), playsRouter({ tracking: deps.tracking }), stationFeedRouter({ config: deps.config, manifest: deps.manifest }));
+  api.use('/play-now', playNowRouter({ playNow: deps.playNow }));
   api.use('/stats', statsRouter({ tracking: deps.tracking }));
   api.use('/reports', reportsRouter({ tracking: deps.tracking }));
+  api.use('/alerts', alertsRouter({ alerts: deps.alerts }));
   api.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `No route ${req.method} ${req.originalUrl}`, 'Không tìm thấy')));
   app.use('/api/v1', api);
   // After the API, so API requests never touch the file system. Revalidated on every load (ETag): a deploy never

@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { hashToken, sameSecret } from '../domain/tokens.js';
 import type { Role, TokenOwner } from '../db/users-repo.js';
 import type { StationRow } from '../db/stations-repo.js';
+import type { DeviceIdentity } from '../services/station-auth-cache.js';
 import { HttpError } from './errors.js';
 
 /** Who is calling: a person (by role) or a station's own device (role `station`). */
@@ -13,6 +14,8 @@ export interface Principal {
   role: PrincipalRole;
   /** Operators and stations act for exactly one station. */
   stationId: string | null;
+  /** The loudspeaker cluster whose token was used (role `station` only). */
+  deviceId: string | null;
 }
 
 declare module 'express-serve-static-core' {
@@ -26,9 +29,10 @@ declare module 'express-serve-static-core' {
 export interface AuthDeps {
   adminToken?: string;
   ownerOfToken(tokenHash: string): Promise<TokenOwner | null>;
-  stationOfToken(tokenHash: string): Promise<StationRow | null>;
-  /** Records that the station was heard from (throttled by the implementation). */
-  touchStation(stationId: string): Promise<void>;
+  /** The station and device a device token (`lxs_…`) belongs to. */
+  deviceOfToken(tokenHash: string): Promise<DeviceIdentity | null>;
+  /** Records that the station and device were heard from (throttled by the implementation). */
+  touchStation(stationId: string, deviceId: string): Promise<void>;
   /** Runs before a 401 is answered (rate limiting of failed sign-ins). */
   onFailure?: RequestHandler;
 }
@@ -49,23 +53,24 @@ export function authenticate(deps: AuthDeps): RequestHandler {
     if (!m) return fail('Bearer');
     const token = m[1]!;
     if (deps.adminToken && sameSecret(token, deps.adminToken)) {
-      req.principal = { userId: null, name: 'ADMIN_TOKEN', role: 'admin', stationId: null };
+      req.principal = { userId: null, name: 'ADMIN_TOKEN', role: 'admin', stationId: null, deviceId: null };
       return next();
     }
     const hash = hashToken(token);
-    // Station tokens carry their own prefix, so each lookup goes to one table only.
+    // Device tokens carry their own prefix, so each lookup goes to one table only.
     if (token.startsWith('lxs_')) {
-      const station = await deps.stationOfToken(hash);
-      if (station) {
-        req.principal = { userId: null, name: `station ${station.code}`, role: 'station', stationId: station.id };
+      const found = await deps.deviceOfToken(hash);
+      if (found) {
+        const { station, deviceId } = found;
+        req.principal = { userId: null, name: `station ${station.code} / ${found.deviceName}`, role: 'station', stationId: station.id, deviceId };
         req.station = station;
-        void deps.touchStation(station.id).catch(() => undefined);
+        void deps.touchStation(station.id, deviceId).catch(() => undefined);
         return next();
       }
     } else {
       const owner = await deps.ownerOfToken(hash);
       if (owner) {
-        req.principal = { userId: owner.userId, name: owner.name, role: owner.role, stationId: owner.stationId };
+        req.principal = { userId: owner.userId, name: owner.name, role: owner.role, stationId: owner.stationId, deviceId: null };
         return next();
       }
     }

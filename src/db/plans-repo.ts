@@ -81,11 +81,11 @@ const AIRING_COLUMNS = 'id, plan_id, station_id, episode_id, starts_at, ends_at,
 
 export function plansRepo(db: Queryable) {
   return {
-    async insertPlan(p: Omit<PlanRow, 'createdAt' | 'approvedAt' | 'cancelledAt' | 'approvedBy' | 'status'>): Promise<void> {
+    async insertPlan(p: Omit<PlanRow, 'createdAt' | 'approvedAt' | 'cancelledAt' | 'approvedBy' | 'status'> & { source: 'plan' | 'play_now' }): Promise<void> {
       await db.query(
-        `INSERT INTO plans (id, episode_id, status, priority, airings_per_station, from_date, to_date, min_gap_sec, all_stations, created_by)
-         VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $8, $9)`,
-        [p.id, p.episodeId, p.priority, p.airingsPerStation, p.fromDate, p.toDate, p.minGapSec, p.allStations, p.createdBy],
+        `INSERT INTO plans (id, episode_id, status, priority, airings_per_station, from_date, to_date, min_gap_sec, all_stations, created_by, source)
+         VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [p.id, p.episodeId, p.priority, p.airingsPerStation, p.fromDate, p.toDate, p.minGapSec, p.allStations, p.createdBy, p.source],
       );
     },
 

@@ -4,6 +4,8 @@ import { insertMany } from './insert-many.js';
 
 export interface PlayRow extends ValidPlay {
   stationId: string;
+  /** The device that reported it; null for manual marks. */
+  deviceId: string | null;
   airingId: string | null;
   kind: PlayKind;
   /** A further full play of an airing that already aired. */
@@ -40,8 +42,8 @@ export function playsRepo(db: Queryable) {
       const stored = await insertMany<{ event_id: string }>(
         db,
         'plays',
-        ['station_id', 'event_id', 'episode_id', 'airing_id', 'started_at', 'duration_sec', 'source', 'kind', 'repeat'],
-        rows.map((p) => [p.stationId, p.eventId, p.episodeId, p.airingId, p.startedAt, p.durationSec, p.source, p.kind, p.repeat]),
+        ['station_id', 'event_id', 'device_id', 'episode_id', 'airing_id', 'started_at', 'duration_sec', 'source', 'kind', 'repeat'],
+        rows.map((p) => [p.stationId, p.eventId, p.deviceId, p.episodeId, p.airingId, p.startedAt, p.durationSec, p.source, p.kind, p.repeat]),
         'ON CONFLICT (station_id, event_id) DO NOTHING RETURNING event_id',
       );
       return new Set(stored.map((x) => x.event_id));
@@ -69,6 +71,7 @@ export function playsRepo(db: Queryable) {
       );
       return r.rows.map((x) => ({
         stationId: x.station_id as string,
+        deviceId: (x.device_id as string | null) ?? null,
         eventId: x.event_id as string,
         episodeId: x.episode_id as string,
         airingId: (x.airing_id as string | null) ?? null,

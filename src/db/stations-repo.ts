@@ -68,11 +68,11 @@ const PUSH_COLUMNS = `p.station_id AS push_station_id, p.wanted_version, p.attem
 
 export function stationsRepo(db: Queryable) {
   return {
-    async insert(s: { id: string; code: string; name: string; timezone: string; grid: Grid; webhookUrl: string | null; webhookSecret: string; tokenHash: string; rendition: 'mp3' | 'opus' }): Promise<StationRow> {
+    async insert(s: { id: string; code: string; name: string; timezone: string; grid: Grid; webhookUrl: string | null; webhookSecret: string; rendition: 'mp3' | 'opus' }): Promise<StationRow> {
       const r = await db.query<Raw>(
-        `INSERT INTO stations AS s (id, code, name, timezone, grid, webhook_url, webhook_secret, token_hash, rendition)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
-        [s.id, s.code, s.name, s.timezone, JSON.stringify(s.grid), s.webhookUrl, s.webhookSecret, s.tokenHash, s.rendition],
+        `INSERT INTO stations AS s (id, code, name, timezone, grid, webhook_url, webhook_secret, rendition)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+        [s.id, s.code, s.name, s.timezone, JSON.stringify(s.grid), s.webhookUrl, s.webhookSecret, s.rendition],
       );
       return toStation(r.rows[0]!);
     },
@@ -134,17 +134,19 @@ export function stationsRepo(db: Queryable) {
       await db.query('UPDATE stations SET active = false, schedule_rev = schedule_rev + 1, updated_at = now() WHERE id = $1', [id]);
     },
 
-    async setTokenHash(id: string, tokenHash: string): Promise<void> {
-      await db.query('UPDATE stations SET token_hash = $2, updated_at = now() WHERE id = $1', [id, tokenHash]);
-    },
-
     async setWebhookSecret(id: string, secret: string): Promise<void> {
       await db.query('UPDATE stations SET webhook_secret = $2, updated_at = now() WHERE id = $1', [id, secret]);
     },
 
-    async byTokenHash(tokenHash: string): Promise<StationRow | null> {
-      const r = await db.query<Raw>(`SELECT ${COLUMNS} FROM stations s WHERE s.token_hash = $1 AND s.active`, [tokenHash]);
-      return r.rows[0] ? toStation(r.rows[0]) : null;
+    /** The active station and active device holding this device token. */
+    async byDeviceTokenHash(tokenHash: string): Promise<{ station: StationRow; deviceId: string; deviceName: string } | null> {
+      const r = await db.query<Raw>(
+        `SELECT ${COLUMNS}, d.id AS device_id, d.name AS device_name FROM devices d JOIN stations s ON s.id = d.station_id
+          WHERE d.token_hash = $1 AND d.revoked_at IS NULL AND s.active`,
+        [tokenHash],
+      );
+      const row = r.rows[0];
+      return row ? { station: toStation(row), deviceId: row.device_id as string, deviceName: row.device_name as string } : null;
     },
 
     /** Last contact, written at most once a minute per station so polling does not turn into writes. */

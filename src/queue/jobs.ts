@@ -6,9 +6,11 @@ export interface JobPayloads {
   transcode: { episodeId: string };
   /** Deliver manifest `version` to the station's webhook. */
   push: { stationId: string; version: string };
+  /** Send one alert event to ALERT_WEBHOOK_URL. */
+  'alert-webhook': { alertId: string; event: 'opened' | 'resolved' };
 }
 export type JobName = keyof JobPayloads;
-export const JOB_NAMES: readonly JobName[] = ['transcode', 'push'] as const;
+export const JOB_NAMES: readonly JobName[] = ['transcode', 'push', 'alert-webhook'] as const;
 
 /** Deterministic ids: adding the same job twice while one is waiting or running is a no-op. */
 export function jobIdFor<N extends JobName>(name: N, payload: JobPayloads[N]): string {
@@ -18,6 +20,10 @@ export function jobIdFor<N extends JobName>(name: N, payload: JobPayloads[N]): s
     case 'push': {
       const p = payload as JobPayloads['push'];
       return `push-${p.stationId}-${p.version}`;
+    }
+    case 'alert-webhook': {
+      const p = payload as JobPayloads['alert-webhook'];
+      return `alert-webhook-${p.alertId}-${p.event}`;
     }
     default:
       throw new Error(`unknown job ${String(name)}`);
@@ -50,6 +56,8 @@ export function jobOptions(name: JobName, jobs: Config['jobs'], distribution: Co
         removeOnFail: { age: 30 * 24 * 3600 },
       };
     case 'push':
+    // A duty officer's receiver may be down as long as a station: alerts are retried on the same capped back-off.
+    case 'alert-webhook':
       return {
         attempts: attemptsToSpan(distribution.pushRetryHours, distribution.pushBackoffMs, distribution.pushMaxBackoffMs),
         backoff: { type: CAPPED_EXPONENTIAL },

@@ -131,3 +131,17 @@ export function createWorker<N extends JobName>(
   worker.on('closed', () => connection.disconnect());
   return worker;
 }
+
+/**
+ * Closes a worker gracefully (its running jobs finish), but never for longer than `graceMs`: after a Redis outage a
+ * worker's blocking connection can be left waiting on a command that will never be answered, and a shutdown that
+ * hangs is worse than one that lets an unfinished job be taken over by another worker (its lock simply expires).
+ */
+export async function closeWorker(worker: Pick<Worker, 'close'>, graceMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const graceful = worker.close().then(() => true);
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)));
+  const closed = await Promise.race([graceful, late]);
+  clearTimeout(timer);
+  if (!closed) await worker.close(true);
+}

@@ -7,6 +7,10 @@ export interface SchedulerTasks {
   reconcile(): Promise<unknown>;
   /** Queue pushes for stations whose manifest changed since their last delivery. */
   schedulePushes(): Promise<{ queued: number }>;
+  /** Open and resolve alerts from the current facts; queue their webhook events. */
+  evaluateAlerts(): Promise<{ opened: number; resolved: number; queued: number }>;
+  /** Mark devices that fell silent offline (with their presence history rows). */
+  sweepPresence?(): Promise<{ offline: number }>;
 }
 
 /**
@@ -26,11 +30,17 @@ export function startScheduler(config: Config, logger: Logger, tasks: SchedulerT
     const r = await tasks.schedulePushes();
     if (r.queued > 0) logger.info(r, 'pushes queued');
   });
+  // The service logs what changed; an idle tick stays quiet.
+  const alerts = guarded('evaluate-alerts', async () => void (await tasks.evaluateAlerts()));
+  // The service logs the devices that went offline.
+  const presence = guarded('sweep-presence', async () => void (await tasks.sweepPresence?.()));
   // At start too: episodes left without a job while no scheduler ran are picked up at once.
   void reconcile();
   const running = [
     cron.schedule(config.jobs.reconcileCron, reconcile, { name: 'reconcile-episodes', noOverlap: true }),
     cron.schedule(config.distribution.pushCron, pushes, { name: 'schedule-pushes', noOverlap: true }),
+    cron.schedule(config.alerts.cron, alerts, { name: 'evaluate-alerts', noOverlap: true }),
+    ...(tasks.sweepPresence ? [cron.schedule(config.live.presenceCron, presence, { name: 'sweep-presence', noOverlap: true })] : []),
   ];
   return { stop: () => running.forEach((t) => void t.destroy()) };
 }

@@ -103,21 +103,28 @@ export const toAiringView = (a: AiringRow, timezone: string): AiringView => ({
 
 const EXCLUSION_VIOLATION = '23P01';
 
+/** An emergency that just went on air: one airing per station, all starting now. */
+export interface EmergencyStart {
+  planId: string;
+  episodeId: string;
+  airings: Array<{ stationId: string; airingId: string; startsAt: Date; endsAt: Date }>;
+}
+
 export interface PlanServiceHooks {
-  /** Called after stations' schedules changed (approve, cancel, move), e.g. to drop cached station rows. */
-  onScheduleChange?(): void;
+  /** Called after these stations' schedules changed (approve, cancel, move, stop): drop cached rows, tell devices. */
+  onScheduleChange?(stationIds: string[], reason: string): void;
   /** Called after an emergency goes live, so the stations hear of it before the next scheduler tick. */
-  onEmergency?(stationIds: string[]): Promise<void>;
+  onEmergency?(emergency: EmergencyStart): Promise<void>;
 }
 
 export function planService(deps: { db: Database; config: Config; hooks?: PlanServiceHooks; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
   const rules = gridRules(deps.config);
-  /** Runs a transaction that changes schedules, then tells whoever caches station rows. */
-  const changing = async <T>(work: (tx: Queryable) => Promise<T>): Promise<T> => {
-    const result = await deps.db.transaction(work);
-    deps.hooks?.onScheduleChange?.();
-    return result;
+  /** Runs a transaction that changes schedules, then (after commit) tells whoever caches or listens. */
+  const changing = async <T>(reason: string, work: (tx: Queryable) => Promise<{ result: T; stationIds: string[]; reason?: string }>): Promise<T> => {
+    const done = await deps.db.transaction(work);
+    if (done.stationIds.length > 0) deps.hooks?.onScheduleChange?.([...new Set(done.stationIds)], done.reason ?? reason);
+    return done.result;
   };
 
   async function describe(tx: Queryable, plan: PlanRow): Promise<PlanResult> {
@@ -134,7 +141,7 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
   }
 
   return {
-    async create(input: z.infer<typeof createPlanSchema>, createdBy: string | null): Promise<PlanResult> {
+    async create(input: z.infer<typeof createPlanSchema>, createdBy: string | null, source: 'plan' | 'play_now' = 'plan'): Promise<PlanResult> {
       const days = (Date.parse(input.to) - Date.parse(input.from)) / 86_400_000 + 1;
       if (days > MAX_PLAN_DAYS) {
         throw new ServiceError('invalid', 'PERIOD_TOO_LONG', `A plan covers at most ${MAX_PLAN_DAYS} days`, `Kế hoạch tối đa ${MAX_PLAN_DAYS} ngày`);
@@ -168,6 +175,7 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
           minGapSec,
           allStations: input.stationIds === 'all',
           createdBy,
+          source,
         });
         // The widest local period of any station bounds the busy-time query.
         const periods = stations.map((s) => localPeriod(s.timezone, input.from, input.to));
@@ -229,8 +237,8 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
     list: (opts: { status?: 'draft' | 'approved' | 'cancelled'; limit: number; offset: number }) => plansRepo(deps.db).listPlans(opts),
 
     async approve(id: string, approvedBy: string | null): Promise<PlanResult> {
-      let emergencyStations: string[] = [];
-      const result = await changing(async (tx) => {
+      let emergency: EmergencyStart | null = null;
+      const result = await changing('plan_approved', async (tx) => {
         const repo = plansRepo(tx);
         const plan = await repo.getPlan(id, true);
         if (!plan) throw notFoundError('plan', 'kế hoạch');
@@ -247,20 +255,19 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
           await stationsRepo(tx).lockForScheduling(stationIds);
           const endsAt = new Date(at.getTime() + Math.ceil(episode.durationSec * 1000));
           await preempt(tx, stationIds, at, endsAt);
-          await repo.insertAirings(
-            stationIds.map((stationId) => ({
-              id: crypto.randomUUID(),
-              planId: id,
-              stationId,
-              episodeId: plan.episodeId,
-              startsAt: at,
-              endsAt,
-              priority: 'emergency',
-              status: 'live',
-              slotIndex: null,
-            })),
-          );
-          emergencyStations = stationIds;
+          const rows = stationIds.map<AiringRow>((stationId) => ({
+            id: crypto.randomUUID(),
+            planId: id,
+            stationId,
+            episodeId: plan.episodeId,
+            startsAt: at,
+            endsAt,
+            priority: 'emergency',
+            status: 'live',
+            slotIndex: null,
+          }));
+          await repo.insertAirings(rows);
+          emergency = { planId: id, episodeId: plan.episodeId, airings: rows.map((a) => ({ stationId: a.stationId, airingId: a.id, startsAt: a.startsAt, endsAt: a.endsAt })) };
         } else {
           const airings = await repo.planAirings(id);
           // A draft approved too late cannot go back in time: what already started is dropped, not aired late.
@@ -270,29 +277,30 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
         }
         await repo.setPlanStatus(id, 'approved', approvedBy);
         await bumpScheduleRev(tx, stationIds);
-        return describe(tx, (await repo.getPlan(id))!);
+        return { result: await describe(tx, (await repo.getPlan(id))!), stationIds, reason: plan.priority === 'emergency' ? 'emergency_approved' : 'plan_approved' };
       });
-      if (emergencyStations.length > 0) await deps.hooks?.onEmergency?.(emergencyStations);
+      if (emergency) await deps.hooks?.onEmergency?.(emergency);
       return result;
     },
 
     async cancel(id: string): Promise<PlanResult> {
-      return changing(async (tx) => {
+      return changing('plan_cancelled', async (tx) => {
         const repo = plansRepo(tx);
         const plan = await repo.getPlan(id, true);
         if (!plan) throw notFoundError('plan', 'kế hoạch');
-        if (plan.status === 'cancelled') return describe(tx, plan);
+        if (plan.status === 'cancelled') return { result: await describe(tx, plan), stationIds: [] };
         const airings = (await repo.planAirings(id)).filter((a) => a.status !== 'cancelled');
+        const stationIds = [...new Set(airings.map((a) => a.stationId))];
         await repo.setAiringStatus(airings.map((a) => a.id), 'cancelled');
         await repo.setPlanStatus(id, 'cancelled', null);
-        await bumpScheduleRev(tx, [...new Set(airings.map((a) => a.stationId))]);
-        return describe(tx, (await repo.getPlan(id))!);
+        await bumpScheduleRev(tx, stationIds);
+        return { result: await describe(tx, (await repo.getPlan(id))!), stationIds };
       });
     },
 
     async moveAiring(id: string, startsAtIso: string): Promise<{ airing: AiringRow; station: StationRow }> {
       const startsAt = new Date(startsAtIso);
-      return changing(async (tx) => {
+      return changing('airing_moved', async (tx) => {
         const repo = plansRepo(tx);
         const airing = await repo.getAiring(id, true);
         if (!airing) throw notFoundError('airing', 'lượt phát');
@@ -317,12 +325,12 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
           throw err;
         }
         await bumpScheduleRev(tx, [airing.stationId]);
-        return { airing: (await repo.getAiring(id))!, station: station! };
+        return { result: { airing: (await repo.getAiring(id))!, station: station! }, stationIds: [airing.stationId] };
       });
     },
 
     async cancelAiring(id: string): Promise<{ airing: AiringRow; station: StationRow }> {
-      return changing(async (tx) => {
+      return changing('airing_cancelled', async (tx) => {
         const repo = plansRepo(tx);
         const airing = await repo.getAiring(id, true);
         if (!airing) throw notFoundError('airing', 'lượt phát');
@@ -330,7 +338,7 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
         await repo.setAiringStatus([id], 'cancelled');
         await bumpScheduleRev(tx, [airing.stationId]);
         const [station] = await stationsRepo(tx).byIds([airing.stationId]);
-        return { airing: (await repo.getAiring(id))!, station: station! };
+        return { result: { airing: (await repo.getAiring(id))!, station: station! }, stationIds: [airing.stationId] };
       });
     },
 

@@ -1,14 +1,21 @@
 import type { StationRow } from '../db/stations-repo.js';
 
+/** What a device token resolves to. */
+export interface DeviceIdentity {
+  readonly station: StationRow;
+  readonly deviceId: string;
+  readonly deviceName: string;
+}
+
 /**
  * Stations poll every minute and the answer is usually 304: remembering token → station for a moment makes such a
  * poll cost no database round trip. Changes made through this process clear it at once; another API process sees
  * them within ttlMs (a rotated token keeps working that long there, a schedule change shows that much later).
  */
-export function stationAuthCache(lookup: (tokenHash: string) => Promise<StationRow | null>, ttlMs = 2000, maxEntries = 50_000) {
-  const entries = new Map<string, { station: StationRow | null; at: number }>();
+export function stationAuthCache(lookup: (tokenHash: string) => Promise<DeviceIdentity | null>, ttlMs = 2000, maxEntries = 50_000) {
+  const entries = new Map<string, { station: DeviceIdentity | null; at: number }>();
   return {
-    async get(tokenHash: string): Promise<StationRow | null> {
+    async get(tokenHash: string): Promise<DeviceIdentity | null> {
       const now = Date.now();
       const hit = entries.get(tokenHash);
       if (hit && now - hit.at < ttlMs) return hit.station;

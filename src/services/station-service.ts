@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from '../../config/index.js';
 import type { Database } from '../db/database.js';
+import { devicesRepo, type DeviceRow } from '../db/devices-repo.js';
+import { deviceView, type DeviceView } from '../domain/devices/index.js';
 import { stationsRepo, type PushRow, type StationRow } from '../db/stations-repo.js';
 import { gridSchema, timezoneSchema, validateGrid, type Grid, type GridRules } from '../domain/airtime/index.js';
 import { hashToken, newToken } from '../domain/tokens.js';
@@ -62,9 +64,11 @@ export interface StationView {
   } | null;
   createdAt: string;
   updatedAt: string;
+  /** The station's loudspeaker clusters with their health (revoked ones included), when loaded. */
+  devices?: DeviceView[];
 }
 
-export function toStationView(s: StationRow & { push?: PushRow | null }): StationView {
+export function toStationView(s: StationRow & { push?: PushRow | null; devices?: DeviceView[] }): StationView {
   const p = s.push ?? null;
   return {
     id: s.id,
@@ -89,13 +93,26 @@ export function toStationView(s: StationRow & { push?: PushRow | null }): Statio
       : null,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
+    ...(s.devices ? { devices: s.devices } : {}),
   };
 }
 
-export function stationService(deps: { db: Database; config: Config; onChange?: () => void }) {
+/** What changed about a station, for caches and the live channel. */
+export type StationChange = { stationId: string } & ({ kind: 'schedule' } | { kind: 'token_rotated'; deviceId: string } | { kind: 'secret_rotated' });
+
+export function stationService(deps: { db: Database; config: Config; onChange?: (change: StationChange) => void; now?: () => Date }) {
   const repo = stationsRepo(deps.db);
-  const changed = () => deps.onChange?.();
+  const changed = (change: StationChange) => deps.onChange?.(change);
   const rules = gridRules(deps.config);
+  const now = deps.now ?? (() => new Date());
+  /** Stations with their devices' health; the devices of a whole page come in one query. */
+  const withDevices = async <S extends StationRow>(stations: S[]): Promise<(S & { devices: DeviceView[] })[]> => {
+    const rows = await devicesRepo(deps.db).ofStations(stations.map((s) => s.id));
+    const at = now();
+    const byStation = new Map<string, DeviceRow[]>();
+    for (const d of rows) byStation.set(d.stationId, [...(byStation.get(d.stationId) ?? []), d]);
+    return stations.map((s) => ({ ...s, devices: (byStation.get(s.id) ?? []).map((d) => deviceView(d, at, deps.config.live.deviceHeartbeatSec)) }));
+  };
 
   const checkGrid = (grid: Grid) => {
     const violations = validateGrid(grid, rules);
@@ -114,16 +131,20 @@ export function stationService(deps: { db: Database; config: Config; onChange?: 
       const token = newToken('lxs');
       const webhookSecret = newWebhookSecret();
       try {
-        const station = await repo.insert({
-          id: crypto.randomUUID(),
-          code: input.code,
-          name: input.name,
-          timezone: input.timezone,
-          grid: input.grid,
-          webhookUrl: input.webhookUrl ?? null,
-          webhookSecret,
-          tokenHash: hashToken(token),
-          rendition: input.rendition,
+        // The station and its first loudspeaker cluster, which holds the station token, exist together or not at all.
+        const station = await deps.db.transaction(async (tx) => {
+          const s = await stationsRepo(tx).insert({
+            id: crypto.randomUUID(),
+            code: input.code,
+            name: input.name,
+            timezone: input.timezone,
+            grid: input.grid,
+            webhookUrl: input.webhookUrl ?? null,
+            webhookSecret,
+            rendition: input.rendition,
+          });
+          await devicesRepo(tx).insert({ id: crypto.randomUUID(), stationId: s.id, name: 'Cụm loa 1', tokenHash: hashToken(token), isPrimary: true });
+          return s;
         });
         // The token and the signing secret are shown this once.
         return { ...toStationView(station), token, webhookSecret };
@@ -143,27 +164,42 @@ export function stationService(deps: { db: Database; config: Config; onChange?: 
 
     list: (opts: { active?: boolean; limit: number; offset: number }) => repo.list(opts),
 
+    /** The station as the API shows it, with its devices and their health. */
+    async view(id: string): Promise<StationView> {
+      const s = await repo.get(id);
+      if (!s) throw notFoundError('station', 'đài');
+      return toStationView((await withDevices([s]))[0]!);
+    },
+
+    async listViews(opts: { active?: boolean; limit: number; offset: number }): Promise<{ items: StationView[]; total: number }> {
+      const { items, total } = await repo.list(opts);
+      return { items: (await withDevices(items)).map(toStationView), total };
+    },
+
     async update(id: string, patch: z.infer<typeof updateStationSchema>) {
       const current = await repo.get(id);
       if (!current) throw notFoundError('station', 'đài');
       if (patch.grid) checkGrid(patch.grid);
       await repo.update(id, patch);
-      changed();
+      changed({ stationId: id, kind: 'schedule' });
       return (await repo.get(id))!;
     },
 
     async deactivate(id: string) {
       if (!(await repo.get(id))) throw notFoundError('station', 'đài');
       await repo.deactivate(id);
-      changed();
+      changed({ stationId: id, kind: 'schedule' });
       return (await repo.get(id))!;
     },
 
+    /** The station token is its first device's: rotating it rotates that device's token. */
     async rotateToken(id: string): Promise<{ token: string }> {
       if (!(await repo.get(id))) throw notFoundError('station', 'đài');
+      const device = await devicesRepo(deps.db).primaryOf(id);
+      if (!device) throw new ServiceError('conflict', 'NO_DEVICE', 'The station has no active device; add one', 'Đài chưa có cụm loa nào đang hoạt động; hãy thêm cụm loa');
       const token = newToken('lxs');
-      await repo.setTokenHash(id, hashToken(token));
-      changed();
+      await devicesRepo(deps.db).setTokenHash(device.id, hashToken(token));
+      changed({ stationId: id, kind: 'token_rotated', deviceId: device.id });
       return { token };
     },
 
@@ -171,7 +207,7 @@ export function stationService(deps: { db: Database; config: Config; onChange?: 
       if (!(await repo.get(id))) throw notFoundError('station', 'đài');
       const webhookSecret = newWebhookSecret();
       await repo.setWebhookSecret(id, webhookSecret);
-      changed();
+      changed({ stationId: id, kind: 'secret_rotated' });
       return { webhookSecret };
     },
   };

@@ -1,11 +1,14 @@
 import type { Config } from '../../config/index.js';
 import type { Database } from '../db/database.js';
+import { missesRepo } from '../db/misses-repo.js';
 import { playsRepo, type PlayRow } from '../db/plays-repo.js';
 import { statsRepo } from '../db/stats-repo.js';
 import {
   annotatePlay,
   buildComplianceRows,
+  classifyMissedReport,
   classifyPlayBatch,
+  isMissedReport,
   complianceTotals,
   groupStats,
   statsTotals,
@@ -36,7 +39,37 @@ export function trackingService(deps: { db: Database; config: Config; now?: () =
      * Judges every event on its own, matches the good ones to the station's airings and stores them in one
      * transaction (acknowledged only after commit). A re-sent event is a duplicate, never a second play.
      */
-    async ingest(stationId: string, raws: readonly unknown[]): Promise<PlayResult[]> {
+    async ingest(stationId: string, all: readonly unknown[], deviceId: string | null = null): Promise<PlayResult[]> {
+      // Missed-airing reports ride in the same batch (one journal, one ack path on the device) but are stored apart.
+      const missedAt = all.map(isMissedReport);
+      const raws = all.filter((_, i) => !missedAt[i]);
+      const missResults = await this.ingestMisses(stationId, all.filter((_, i) => missedAt[i]), deviceId);
+      const playResults = raws.length === 0 ? [] : await this.ingestPlays(stationId, raws, deviceId);
+      let p = 0;
+      let m = 0;
+      return missedAt.map((missed) => (missed ? missResults[m++]! : playResults[p++]!));
+    },
+
+    async ingestMisses(stationId: string, raws: readonly unknown[], deviceId: string | null): Promise<PlayResult[]> {
+      if (raws.length === 0) return [];
+      const verdicts = raws.map(classifyMissedReport);
+      const seen = new Set<string>();
+      const repo = missesRepo(deps.db);
+      const good = verdicts.flatMap((v) => (v.ok ? [v.miss] : []));
+      const own = await repo.stationAirings(stationId, [...new Set(good.map((g) => g.airingId))]);
+      const toStore = good.filter((g) => own.has(g.airingId) && !seen.has(g.eventId) && seen.add(g.eventId));
+      const stored = await repo.insert(stationId, deviceId, toStore);
+      const answered = new Set<string>();
+      return verdicts.map((v): PlayResult => {
+        if (!v.ok) return { eventId: v.eventId, status: 'rejected', reason: 'malformed', message: v.message };
+        if (!own.has(v.miss.airingId)) return { eventId: v.miss.eventId, status: 'rejected', reason: 'unknown_airing', message: 'airingId: not an airing of this station' };
+        const first = stored.has(v.miss.eventId) && !answered.has(v.miss.eventId);
+        answered.add(v.miss.eventId);
+        return { eventId: v.miss.eventId, status: first ? 'accepted' : 'duplicate' };
+      });
+    },
+
+    async ingestPlays(stationId: string, raws: readonly unknown[], deviceId: string | null): Promise<PlayResult[]> {
       const episodeIds = [
         ...new Set(
           raws.flatMap((r) => {
@@ -64,7 +97,7 @@ export function trackingService(deps: { db: Database; config: Config; now?: () =
             toleranceSec: t.matchToleranceSec,
             rebroadcastThreshold: t.rebroadcastThreshold,
           });
-          return { ...p, stationId, airingId: note.airingId, kind: note.kind, repeat: false };
+          return { ...p, stationId, deviceId, airingId: note.airingId, kind: note.kind, repeat: false };
         });
       }
       const stored =

@@ -76,7 +76,8 @@ describe('stations, plans, manifests, pushes and media for stations', () => {
     const read = await call(ADMIN_TOKEN, 'GET', `/api/v1/stations/${stationA.id}`);
     expect(read.body.token).toBeUndefined();
     expect(read.body.webhookSecret).toBeUndefined();
-    const row = await rt.db.query<{ token_hash: string }>('SELECT token_hash FROM stations WHERE id = $1', [stationA.id]);
+    // The station token is held, hashed, by the station's first loudspeaker cluster.
+    const row = await rt.db.query<{ token_hash: string }>('SELECT token_hash FROM devices WHERE station_id = $1 AND is_primary', [stationA.id]);
     expect(row.rows[0]!.token_hash).toBe(crypto.createHash('sha256').update(stationA.token).digest('hex'));
 
     const dup = await call(ADMIN_TOKEN, 'POST', '/api/v1/stations', { code: '01234', name: 'x', grid: [] });

@@ -6,7 +6,8 @@ import { DateTime } from 'luxon';
 import { localDateSchema, localPeriod } from '../../domain/airtime/index.js';
 import { localDate } from '../../domain/tracking/index.js';
 import { toAiringView, type PlanService } from '../../services/plan-service.js';
-import { createStationSchema, toStationView, updateStationSchema, type StationService } from '../../services/station-service.js';
+import type { DeviceService } from '../../services/device-service.js';
+import { createStationSchema, updateStationSchema, type StationService } from '../../services/station-service.js';
 import { assertMayReadStation, requireRole } from '../auth.js';
 
 const idSchema = z.uuid({ error: 'id must be a UUID' });
@@ -17,7 +18,7 @@ const listSchema = z.object({
 });
 const rangeSchema = z.object({ from: localDateSchema.optional(), to: localDateSchema.optional() });
 
-export function stationsRouter(deps: { stations: StationService; plans: PlanService; db: Database }): Router {
+export function stationsRouter(deps: { stations: StationService; plans: PlanService; db: Database; devices: DeviceService }): Router {
   const r = Router();
   const { stations } = deps;
   const readers = requireRole('admin', 'editor', 'viewer', 'operator');
@@ -29,23 +30,26 @@ export function stationsRouter(deps: { stations: StationService; plans: PlanServ
 
   r.get('/', requireRole('admin', 'editor', 'viewer'), async (req, res) => {
     const q = listSchema.parse(req.query);
-    const { items, total } = await stations.list(q);
-    res.json({ items: items.map(toStationView), total, limit: q.limit, offset: q.offset });
+    const { items, total } = await stations.listViews(q);
+    res.json({ items, total, limit: q.limit, offset: q.offset });
   });
 
   r.get('/:id', readers, async (req, res) => {
     const id = idSchema.parse(req.params.id);
     assertMayReadStation(req, id);
-    res.json(toStationView(await stations.get(id)));
+    res.json(await stations.view(id));
   });
 
   r.patch('/:id', requireRole('admin'), async (req, res) => {
     const id = idSchema.parse(req.params.id);
-    res.json(toStationView(await stations.update(id, updateStationSchema.parse(req.body))));
+    await stations.update(id, updateStationSchema.parse(req.body));
+    res.json(await stations.view(id));
   });
 
   r.post('/:id/deactivate', requireRole('admin'), async (req, res) => {
-    res.json(toStationView(await stations.deactivate(idSchema.parse(req.params.id))));
+    const id = idSchema.parse(req.params.id);
+    await stations.deactivate(id);
+    res.json(await stations.view(id));
   });
 
   r.post('/:id/rotate-token', requireRole('admin'), async (req, res) => {
@@ -66,7 +70,14 @@ export function stationsRouter(deps: { stations: StationService; plans: PlanServ
     const to = q.to ?? DateTime.fromISO(from).plus({ days: 7 }).toISODate()!;
     const period = localPeriod(station.timezone, from, to);
     const airings = await deps.plans.stationAirings(id, period.startsAt, period.endsAt);
-    res.json({ stationId: id, from, to, items: airings.map((a) => ({ ...toAiringView(a, station.timezone), title: a.title })) });
+    // What each of the station's loudspeaker clusters did with each airing.
+    const outcomes = await deps.devices.airingOutcomes(id, airings);
+    res.json({
+      stationId: id,
+      from,
+      to,
+      items: airings.map((a) => ({ ...toAiringView(a, station.timezone), title: a.title, devices: outcomes.get(a.id) ?? [] })),
+    });
   });
 
   r.get('/:id/deliveries', readers, async (req, res) => {

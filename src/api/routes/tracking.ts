@@ -32,7 +32,8 @@ export function playsRouter(deps: { tracking: TrackingService }): Router {
   const r = Router();
   r.post('/plays', requireRole('station'), async (req, res) => {
     const { plays } = batchSchema.parse(req.body);
-    const results = await deps.tracking.ingest(principalOf(req).stationId!, plays);
+    const p = principalOf(req);
+    const results = await deps.tracking.ingest(p.stationId!, plays, p.deviceId);
     res.json({ results });
   });
   return r;

@@ -15,3 +15,4 @@ export * from './tally.js';
 export * from './compliance.js';
 export * from './group.js';
 export * from './headings.js';
+export * from './missed-report.js';

@@ -1,0 +1,3 @@
+export * from './types.js';
+export * from './text.js';
+export * from './rules.js';
