@@ -116,7 +116,7 @@ describe('dashboard in a browser', () => {
     // The token stays across a reload.
     await page.reload();
     await who.waitFor();
-    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Chương trình', 'Đài truyền thanh xã', 'Kế hoạch phát', 'Báo cáo']);
+    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Chương trình', 'Đài truyền thanh xã', 'Kế hoạch phát', 'Báo cáo', 'Tình trạng thiết bị', 'Cảnh báo', 'Phát ngay']);
 
     await page.getByRole('button', { name: 'Switch to English' }).click();
     await expect.poll(() => page.getAttribute('html', 'lang')).toBe('en');
@@ -347,7 +347,7 @@ describe('dashboard in a browser', () => {
     await expect.poll(() => hashOf(page)).toBe(`#/stations/${stationA.id}`);
     await expect.poll(() => page.locator('main h1').textContent()).toBe(stationA.name);
     expect(await page.locator('[data-testid="who"]').textContent()).toContain('Cán bộ đài xã');
-    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Đài của tôi', 'Chương trình', 'Báo cáo']);
+    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Đài của tôi', 'Chương trình', 'Báo cáo', 'Cảnh báo']);
 
     const row = page.locator(`table.airings.past tr[data-airing-id="${past[1]!.id}"]`);
     await row.getByRole('button', { name: 'Đánh dấu đã phát' }).click();

@@ -1,6 +1,6 @@
 // Formatting only: every number shown comes from the API; these functions only write it the way
 // readers expect (GLOSSARY.md): dd/mm/yyyy, 24-hour HH:mm in the station's time zone, 1.234 (vi) / 1,234 (en).
-import { getLang } from './i18n.js';
+import { getLang, t } from './i18n.js';
 
 export const DEFAULT_TZ = 'Asia/Ho_Chi_Minh';
 
@@ -31,9 +31,10 @@ export function fmtPercent(p) {
   return `${numberFormat({ maximumFractionDigits: 0 }).format(p)}%`;
 }
 
-/** Bytes as MB (decimal), e.g. "1,2 MB". */
+/** Bytes as kB, MB or GB (decimal), e.g. "1,2 MB", "12,3 GB". */
 export function fmtBytes(bytes) {
   if (typeof bytes !== 'number' || !Number.isFinite(bytes)) return '—';
+  if (bytes >= 1_000_000_000) return `${numberFormat({ maximumFractionDigits: 1 }).format(bytes / 1_000_000_000)} GB`;
   if (bytes < 1_000_000) return `${numberFormat({ maximumFractionDigits: 0 }).format(Math.ceil(bytes / 1000))} kB`;
   return `${numberFormat({ maximumFractionDigits: 1 }).format(bytes / 1_000_000)} MB`;
 }
@@ -153,4 +154,47 @@ export function fmtStationWindow(startIso, endIso) {
 function joinWindow(a, b) {
   if (a === b) return a;
   return a.slice(0, 10) === b.slice(0, 10) ? `${a}–${b.slice(11)}` : `${a} – ${b}`;
+}
+
+const pluralRules = new Map();
+/**
+ * A counted phrase: the key's ".one"/".other" form by the language's plural rule ("1 hour", "2 hours");
+ * Vietnamese has one form, so only ".other" (or the plain key) exists there. {n} is the formatted number.
+ */
+export function fmtCount(key, n, vars = {}) {
+  const lang = getLang();
+  let rules = pluralRules.get(lang);
+  if (!rules) pluralRules.set(lang, (rules = new Intl.PluralRules(lang === 'vi' ? 'vi-VN' : 'en-US')));
+  const all = { ...vars, n: fmtNumber(n) };
+  // The most specific text there is: "key.one", else "key.other", else the key's single form.
+  for (const k of [`${key}.${rules.select(n)}`, `${key}.other`]) {
+    const text = t(k, all);
+    if (text !== k) return text;
+  }
+  return t(key, all);
+}
+
+/** A span of time in words, its largest unit only ("3 giờ", "2 ngày" / "3 hours"), as people say it. */
+export function fmtSpan(ms) {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) return '—';
+  const min = Math.floor(Math.max(0, ms) / 60_000);
+  if (min < 1) return t('dur.lt1m');
+  if (min < 60) return fmtCount('dur.m', min);
+  if (min < 24 * 60) return fmtCount('dur.h', Math.floor(min / 60));
+  return fmtCount('dur.d', Math.floor(min / (24 * 60)));
+}
+
+/** A short duration in seconds for small offsets ("45 giây"), else as fmtSpan. */
+export function fmtSeconds(sec) {
+  if (typeof sec !== 'number' || !Number.isFinite(sec)) return '—';
+  const abs = Math.round(Math.abs(sec));
+  return abs < 60 ? fmtCount('dur.s', abs) : fmtSpan(abs * 1000);
+}
+
+/**
+ * An instant as "dd/mm/yyyy HH:mm" in the station's time: an ISO string written with the station's offset
+ * (as airings are) is read as written; a UTC one ("…Z", as server timestamps are) is shown in the zone.
+ */
+export function fmtAt(iso, timeZone = DEFAULT_TZ) {
+  return /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?[+-]\d{2}:\d{2}$/.test(iso ?? '') ? fmtStationLocal(iso) : fmtDateTime(iso, timeZone);
 }

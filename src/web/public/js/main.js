@@ -1,18 +1,23 @@
 // The app shell: header with navigation, language and sign-out; picks the view for the route.
 import { configureApi } from './api.js';
+import { onOpenAlertsChange, openAlerts, refreshOpenAlerts, startOpenAlertsPolling, stopOpenAlertsPolling } from './alerts-count.js';
 import { h, replace, s as svg } from './dom.js';
 import { getLang, onLangChange, setLang, t } from './i18n.js';
+import { fmtCount, fmtNumber } from './format.js';
 import { currentRoute, isRouteHash, navigate } from './router.js';
 import { can, resume, session, signOut, token } from './session.js';
 import { errorPanel, loading } from './ui.js';
+import * as alerts from './views/alerts.js';
 import * as episodes from './views/episodes.js';
+import * as fleet from './views/fleet.js';
 import * as plans from './views/plans.js';
+import * as playNow from './views/play-now.js';
 import * as reports from './views/reports.js';
 import * as signin from './views/signin.js';
 import * as station from './views/station.js';
 import * as stations from './views/stations.js';
 
-const VIEWS = { signin, episodes, stations, station, plans, reports };
+const VIEWS = { signin, episodes, stations, station, plans, reports, fleet, alerts, playNow };
 
 const header = document.getElementById('topbar');
 const main = document.getElementById('main');
@@ -25,6 +30,7 @@ configureApi({
   onUnauthorized: () => {
     if (!session()) return;
     signOut();
+    stopOpenAlertsPolling();
     signInNotice = 'auth.expired';
     navigate('#/signin');
   },
@@ -43,15 +49,37 @@ function navItems(me) {
       { hash: `#/stations/${me.stationId}`, label: t('nav.myStation'), route: 'station' },
       { hash: '#/episodes', label: t('nav.episodes'), route: 'episodes' },
       { hash: '#/reports', label: t('nav.reports'), route: 'reports' },
-    ];
+      can.readAlerts(me) ? { hash: '#/alerts', label: t('nav.alerts'), route: 'alerts', count: true } : null,
+    ].filter(Boolean);
   }
   return [
     { hash: '#/episodes', label: t('nav.episodes'), route: 'episodes' },
     can.listStations(me) ? { hash: '#/stations', label: t('nav.stations'), route: 'stations' } : null,
     can.readPlans(me) ? { hash: '#/plans', label: t('nav.plans'), route: 'plans' } : null,
     { hash: '#/reports', label: t('nav.reports'), route: 'reports' },
+    can.readFleet(me) ? { hash: '#/fleet', label: t('nav.fleet'), route: 'fleet' } : null,
+    can.readAlerts(me) ? { hash: '#/alerts', label: t('nav.alerts'), route: 'alerts', count: true } : null,
+    can.playNow(me) ? { hash: '#/play-now', label: t('nav.playNow'), route: 'playNow', className: 'nav-emergency' } : null,
   ].filter(Boolean);
 }
+
+/**
+ * The open-alerts count on the "Cảnh báo" link: drawn by CSS from data-count (the link's text stays its name),
+ * said in full to screen readers by the link's label; nothing at 0.
+ */
+function fillAlertsCount(link, n) {
+  if (!n) {
+    delete link.dataset.count;
+    link.removeAttribute('aria-label');
+    return;
+  }
+  link.dataset.count = n > 99 ? '99+' : fmtNumber(n);
+  link.setAttribute('aria-label', `${t('nav.alerts')} (${fmtCount('nav.alertsOpen', n)})`);
+}
+
+onOpenAlertsChange((n) => {
+  for (const link of header.querySelectorAll('[data-nav-count="alerts"]')) fillAlertsCount(link, n);
+});
 
 /** A loudspeaker, drawn (no emoji font is needed). */
 function brandMark() {
@@ -88,7 +116,9 @@ function renderHeader(route) {
       items.map((it) => {
         // A station's page sits under the station list; an operator's own station is its own item.
         const current = it.hash === currentHash || (it.route !== 'station' && (it.route === route.name || (it.route === 'stations' && route.name === 'station')));
-        return h('li', {}, h('a', { href: it.hash, 'aria-current': current ? 'page' : undefined }, it.label));
+        const link = h('a', { href: it.hash, class: it.className, 'aria-current': current ? 'page' : undefined, dataset: { navCount: it.count ? 'alerts' : undefined } }, it.label);
+        if (it.count) fillAlertsCount(link, openAlerts());
+        return h('li', {}, link);
       }),
     ),
   );
@@ -107,6 +137,7 @@ function renderHeader(route) {
       class: 'btn btn-quiet',
       onclick: () => {
         signOut();
+        stopOpenAlertsPolling();
         signInNotice = 'auth.signedOut';
         navigate('#/signin');
       },
@@ -135,6 +166,10 @@ function render() {
     return;
   }
   renderHeader(route);
+  if (s && can.readAlerts(s.me)) {
+    refreshOpenAlerts();
+    startOpenAlertsPolling();
+  }
 
   const ctx = {
     me: s?.me ?? null,

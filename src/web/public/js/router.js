@@ -7,6 +7,9 @@ const ROUTES = [
   { name: 'station', pattern: /^\/stations\/([^/]+)$/, keys: ['id'] },
   { name: 'plans', pattern: /^\/plans$/ },
   { name: 'reports', pattern: /^\/reports$/ },
+  { name: 'fleet', pattern: /^\/fleet$/ },
+  { name: 'alerts', pattern: /^\/alerts$/ },
+  { name: 'playNow', pattern: /^\/play-now$/ },
   { name: 'home', pattern: /^\/?$/ },
 ];
 

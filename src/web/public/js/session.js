@@ -80,4 +80,8 @@ export const can = {
   approvePlan: (me) => me.role === 'admin',
   cancelPlan: (me) => ['admin', 'editor'].includes(me.role),
   markAired: (me) => ['admin', 'editor', 'operator'].includes(me.role),
+  readFleet: (me) => ['admin', 'editor', 'viewer'].includes(me.role),
+  readAlerts: (me) => ['admin', 'editor', 'viewer', 'operator'].includes(me.role),
+  manageDevices: (me) => me.role === 'admin',
+  playNow: (me) => me.role === 'admin',
 };

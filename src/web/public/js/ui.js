@@ -1,5 +1,5 @@
 // Shared pieces of every view: headings, loading and error states, badges, notices, tables.
-import { h, replace } from './dom.js';
+import { h, replace, uid } from './dom.js';
 import { apiMessage, t } from './i18n.js';
 import { ApiError } from './api.js';
 import { fmtLocalDate, fmtNumber } from './format.js';
@@ -168,4 +168,30 @@ export function pagerControls({ offset, pageSize, count, total, labelKey, onPage
   next.addEventListener('click', () => onPage(offset + pageSize));
   const label = h('span', {}, t(labelKey, { from: fmtNumber(offset + 1), to: fmtNumber(offset + count), total: fmtNumber(total) }));
   return [prev, label, next];
+}
+
+/**
+ * A modal dialog (the native <dialog>: focus is trapped and returned by the browser). Removed from the page
+ * when closed or when the view goes away (signal). With dismissible false, Escape does not close it: for a
+ * dialog whose content cannot be shown again (a new token), closing must be a deliberate click.
+ */
+export function modal({ title, content, signal, dismissible = true, className, onClose }) {
+  const returnTo = document.activeElement;
+  const headingId = uid('dialog-title');
+  const dlg = h('dialog', { class: ['dialog', className], 'aria-labelledby': headingId }, h('h2', { id: headingId }, title), content);
+  const close = () => {
+    if (dlg.open) dlg.close();
+  };
+  dlg.addEventListener('cancel', (e) => {
+    if (!dismissible) e.preventDefault();
+  });
+  dlg.addEventListener('close', () => {
+    dlg.remove();
+    onClose?.();
+    if (returnTo instanceof HTMLElement && returnTo.isConnected) returnTo.focus();
+  });
+  signal?.addEventListener('abort', close);
+  document.body.append(dlg);
+  dlg.showModal();
+  return { el: dlg, close };
 }

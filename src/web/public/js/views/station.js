@@ -1,5 +1,6 @@
 // One station's page; for an operator, "Đài của tôi": its upcoming and past airings, downloads,
-// "Đánh dấu đã phát" on past airings, this month's targets, and the files the station received.
+// "Đánh dấu đã phát" on past airings (with each cluster's outcome), this month's targets, the station's
+// loudspeaker clusters (Cụm loa) with their health, and the files the station received.
 // Another station's page answers 403 from the API and shows a refusal, never data.
 import { get, post } from '../api.js';
 import { h, replace } from '../dom.js';
@@ -9,6 +10,8 @@ import { can } from '../session.js';
 import { badge, complianceBadge, dataTable, errorPanel, errorText, loading, notice, pageHeading, priorityBadge } from '../ui.js';
 import { downloadButton } from './episodes.js';
 import { contactText, deliverySummary, pushCell } from './station-parts.js';
+import { outcomesCell } from './device-parts.js';
+import { devicesSection, devicesSummary } from './station-devices.js';
 
 const PAST_DAYS = 30;
 const AHEAD_DAYS = 14;
@@ -136,6 +139,9 @@ export function render(ctx) {
     const upcoming = airings.items.filter((a) => Date.parse(a.startsAt) > now);
     const past = airings.items.filter((a) => Date.parse(a.startsAt) <= now).reverse();
     const mayMark = can.markAired(me);
+    // Per-device outcomes arrive with the airings once the API has devices; older answers have none.
+    const perDevice = past.some((a) => Array.isArray(a.devices));
+    const devicesFact = h('dd', {}, devicesSummary(station.devices));
 
     const airingColumns = [{ label: t('st.col.time') }, { label: t('st.col.episode') }, { label: t('st.col.priority') }, { label: t('ep.col.file') }];
 
@@ -152,11 +158,13 @@ export function render(ctx) {
           h('div', {}, h('dt', {}, t('st.col.contact')), h('dd', {}, contactText(station))),
           h('div', {}, h('dt', {}, t('st.col.push')), h('dd', {}, pushCell(station))),
           h('div', {}, h('dt', {}, t('st.col.delivery')), h('dd', {}, deliverySummary(deliveries.items, tz))),
+          Array.isArray(station.devices) ? h('div', {}, h('dt', {}, t('dev.section')), devicesFact) : null,
         ),
         h('p', { class: 'small muted' }, t('st.timezone', { tz })),
         monthBox,
       ),
       note.el,
+      Array.isArray(station.devices) ? devicesSection({ station, me, signal, onDevices: (list) => replace(devicesFact, devicesSummary(list)) }) : null,
       h(
         'section',
         { class: 'panel', 'aria-labelledby': 'upcoming-heading' },
@@ -187,7 +195,7 @@ export function render(ctx) {
               { class: 'table-wrap' },
               dataTable({
                 className: 'airings past',
-                columns: [...airingColumns, ...(mayMark ? [{ label: t('st.col.action') }] : [])],
+                columns: [...airingColumns, ...(perDevice ? [{ label: t('st.col.devices') }] : []), ...(mayMark ? [{ label: t('st.col.action') }] : [])],
                 rows: past.map((a) => ({
                   attrs: { dataset: { airingId: a.id } },
                   cells: [
@@ -195,6 +203,7 @@ export function render(ctx) {
                     episodeLabel(episodes, a.episodeId),
                     priorityBadge(a.priority),
                     fileCell(episodes, a.episodeId, note),
+                    ...(perDevice ? [outcomesCell(a.devices)] : []),
                     ...(mayMark ? [markAiredButton(a, loadMonth)] : []),
                   ],
                 })),

@@ -1,9 +1,11 @@
-// Commune stations (Đài truyền thanh xã): code, name, last contact, last push and delivery state.
+// Commune stations (Đài truyền thanh xã): code, name, last contact, how many clusters are online, last push and
+// delivery state.
 import { get } from '../api.js';
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { badge, dataTable, errorPanel, loading, pageHeading, pagerControls } from '../ui.js';
 import { contactText, deliverySummary, pushCell } from './station-parts.js';
+import { devicesSummary } from './station-devices.js';
 
 export const title = () => t('st.title');
 
@@ -48,6 +50,7 @@ export function render(ctx) {
       return;
     }
     const deliveryCells = data.items.map(() => h('span', { class: 'muted' }, '…'));
+    const withDevices = data.items.some((st) => Array.isArray(st.devices));
     replace(
       body,
       h(
@@ -59,6 +62,7 @@ export function render(ctx) {
             { label: t('st.col.code') },
             { label: t('st.col.name') },
             { label: t('st.col.contact') },
+            ...(withDevices ? [{ label: t('dev.section') }] : []),
             { label: t('st.col.push') },
             { label: t('st.col.delivery') },
           ],
@@ -73,6 +77,7 @@ export function render(ctx) {
                 st.active ? null : [' ', badge('muted', t('st.inactive'))],
               ),
               contactText(st),
+              ...(withDevices ? [devicesSummary(st.devices)] : []),
               pushCell(st),
               deliveryCells[i],
             ],
