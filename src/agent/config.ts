@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_HEARTBEAT_SEC } from '../wire/station-protocol.js';
 
 /**
  * The agent's settings, from command-line options or the environment (options win). Parsing is pure apart from
@@ -13,7 +14,12 @@ export interface AgentConfig {
   readonly dir: string;
   /** A command template containing `{file}`, or null to only log what would play. */
   readonly player: string | null;
+  /** Manifest poll interval while the live channel is down or the service's fan-out is degraded. */
   readonly pollSec: number;
+  /** Manifest poll interval while the live channel is up and fanning out: a safety net only. */
+  readonly pollSecLive: number;
+  /** How often a health heartbeat is posted to the service. */
+  readonly heartbeatSec: number;
   readonly cacheMaxBytes: number;
   /** Disk space always left free for the rest of the system, whatever the cap says. */
   readonly minFreeBytes: number;
@@ -39,11 +45,13 @@ interface OptionSpec {
 
 const OPTIONS = {
   server: { env: 'LOAXA_SERVER', help: 'base URL of the Loa xã service, e.g. https://loaxa.example.vn' },
-  token: { env: 'LOAXA_TOKEN', help: 'the station token (lxs_…); prefer --token-file or the environment: argv is visible in ps' },
-  'token-file': { env: 'LOAXA_TOKEN_FILE', help: 'read the station token from this file' },
+  token: { env: 'LOAXA_TOKEN', help: 'this device\'s token (lxs_…; the station token is its first device); prefer --token-file or the environment: argv is visible in ps' },
+  'token-file': { env: 'LOAXA_TOKEN_FILE', help: 'read the device token from this file' },
   dir: { env: 'LOAXA_DIR', help: 'data directory (manifest, media cache, journals, status.json)' },
   player: { env: 'LOAXA_PLAYER', help: 'player command with {file}, e.g. "mpg123 -q {file}"; without it the agent logs what it would play' },
-  'poll-sec': { env: 'LOAXA_POLL_SEC', help: 'manifest poll interval in seconds, jittered ±20% (default 60)' },
+  'poll-sec': { env: 'LOAXA_POLL_SEC', help: 'manifest poll interval in seconds while the live channel is down, jittered ±20% (default 60)' },
+  'poll-sec-live': { env: 'LOAXA_POLL_SEC_LIVE', help: 'manifest poll interval in seconds while the live channel is up (default 300, i.e. 5 × --poll-sec)' },
+  'heartbeat-sec': { env: 'LOAXA_HEARTBEAT_SEC', help: 'health heartbeat interval in seconds (default 60)' },
   'cache-max-mb': { env: 'LOAXA_CACHE_MAX_MB', help: 'media cache cap in MB (default 2048)' },
   'min-free-mb': { env: 'LOAXA_MIN_FREE_MB', help: 'disk space always left free, in MB (default 200)' },
   'late-start-sec': { env: 'LOAXA_LATE_START_SEC', help: 'how late an airing may still start, in seconds (default 600)' },
@@ -154,12 +162,16 @@ export function parseAgentConfig(
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
   if (!(levels as readonly string[]).includes(logLevel)) problems.push(`--log-level: must be one of ${levels.join(', ')}`);
 
+  const pollSec = number('poll-sec', 60, 0.2, 86_400);
   const config: AgentConfig = {
     server,
     token: token ?? '',
     dir: dir ? path.resolve(dir) : '',
     player,
-    pollSec: number('poll-sec', 60, 0.2, 86_400),
+    pollSec,
+    // Follows --poll-sec when only that is set (a test or a lab setting a fast poll keeps a fast safety net).
+    pollSecLive: number('poll-sec-live', pollSec * 5, 0.2, 86_400),
+    heartbeatSec: number('heartbeat-sec', DEFAULT_HEARTBEAT_SEC, 1, 86_400),
     cacheMaxBytes: Math.round(number('cache-max-mb', 2048, 1, 10_000_000) * 1024 * 1024),
     minFreeBytes: Math.round(number('min-free-mb', 200, 0, 10_000_000) * 1024 * 1024),
     lateStartSec: number('late-start-sec', 600, 0, 86_400),

@@ -9,6 +9,8 @@ export class Contact {
   online: boolean | null = null;
   /** Server clock minus station clock, in seconds (the `Date` header has 1 s resolution). */
   clockOffsetSec: number | null = null;
+  /** Station clock minus server clock, in milliseconds (as the heartbeat reports it; ±500 ms from the header). */
+  clockOffsetMs: number | null = null;
   private listeners: (() => void)[] = [];
 
   /** Called when the link comes back after a failure. */
@@ -21,7 +23,12 @@ export class Contact {
     this.online = true;
     this.lastContactAt = new Date(receivedAt);
     const serverMs = dateHeader ? Date.parse(dateHeader) : NaN;
-    if (Number.isFinite(serverMs)) this.clockOffsetSec = Math.round((serverMs + 500 - (sentAt + receivedAt) / 2) / 1000);
+    if (Number.isFinite(serverMs)) {
+      // The header truncates to the second: the server's clock was, on average, half a second past it.
+      const serverMinusStation = serverMs + 500 - (sentAt + receivedAt) / 2;
+      this.clockOffsetSec = Math.round(serverMinusStation / 1000);
+      this.clockOffsetMs = Math.round(-serverMinusStation);
+    }
     if (wasDown) for (const fn of this.listeners) fn();
   }
 

@@ -1,3 +1,4 @@
+import type { MissedReason } from '../wire/station-protocol.js';
 import type { Priority } from './manifest.js';
 
 /**
@@ -12,7 +13,7 @@ export type PlayOutcome =
   | 'completed'
   /** Cut off for an emergency or because its airing's time was over. */
   | 'interrupted'
-  /** The agent was shut down while it played. */
+  /** The agent was shut down while it played, or the service stopped or cancelled its airing. */
   | 'stopped'
   /** The player exited with an error after it had started. */
   | 'player_failed'
@@ -52,7 +53,25 @@ export interface EndRecord {
   readonly error?: string;
 }
 
-export type PlayRecord = StartRecord | ProgressRecord | EndRecord;
+/**
+ * An airing that could not be played, written once when the agent gives up on it. It is reported like a play
+ * (with its own eventId, acked the same way), so the service can show why a loudspeaker stayed silent.
+ */
+export interface MissedRecord {
+  readonly t: 'missed';
+  readonly eventId: string;
+  readonly airingId: string;
+  readonly episodeId: string;
+  readonly title?: string;
+  /** The airing's scheduled start and end, ISO 8601 UTC. */
+  readonly startsAt: string;
+  readonly endsAt: string;
+  readonly reason: MissedReason;
+  /** When the agent gave up on it. */
+  readonly at: string;
+}
+
+export type PlayRecord = StartRecord | ProgressRecord | EndRecord | MissedRecord;
 
 export type AckStatus = 'accepted' | 'duplicate' | 'rejected';
 
@@ -76,11 +95,15 @@ export interface JournalState {
   readonly acks: Map<string, AckRecord>;
   /** Airings that have a play started: the player never starts them again. */
   readonly startedAirings: Set<string>;
+  /** Missed airings by eventId, in the order they were written. */
+  readonly missed: Map<string, MissedRecord>;
+  /** Airings journalled as missed: never journalled (or reported) a second time. */
+  readonly missedAirings: Set<string>;
   /** Lines that could not be read (a torn last line after a power cut), skipped. */
   badLines: number;
 }
 
-export const emptyJournal = (): JournalState => ({ plays: new Map(), acks: new Map(), startedAirings: new Set(), badLines: 0 });
+export const emptyJournal = (): JournalState => ({ plays: new Map(), acks: new Map(), startedAirings: new Set(), missed: new Map(), missedAirings: new Set(), badLines: 0 });
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -89,6 +112,10 @@ function asPlayRecord(v: unknown): PlayRecord | null {
   if (v.t === 'start') return typeof v.episodeId === 'string' && typeof v.startedAt === 'string' && typeof v.file === 'string' ? (v as unknown as StartRecord) : null;
   if (v.t === 'progress') return typeof v.playedSec === 'number' ? (v as unknown as ProgressRecord) : null;
   if (v.t === 'end') return typeof v.durationSec === 'number' && typeof v.outcome === 'string' ? (v as unknown as EndRecord) : null;
+  if (v.t === 'missed') {
+    const ok = typeof v.airingId === 'string' && typeof v.episodeId === 'string' && typeof v.startsAt === 'string' && typeof v.reason === 'string';
+    return ok ? (v as unknown as MissedRecord) : null;
+  }
   return null;
 }
 
@@ -99,6 +126,13 @@ function asAck(v: unknown): AckRecord | null {
 
 /** Applies one play record; records for unknown plays (a start lost to corruption) are ignored. */
 export function applyPlayRecord(state: JournalState, rec: PlayRecord): void {
+  if (rec.t === 'missed') {
+    // One missed record per airing: a second one (two writers racing, a replayed line) is ignored.
+    if (state.missed.has(rec.eventId) || state.missedAirings.has(rec.airingId)) return;
+    state.missed.set(rec.eventId, rec);
+    state.missedAirings.add(rec.airingId);
+    return;
+  }
   if (rec.t === 'start') {
     if (state.plays.has(rec.eventId)) return;
     state.plays.set(rec.eventId, { start: rec, playedSec: 0, end: null });
@@ -156,6 +190,18 @@ export function pendingReports(state: JournalState): PlayState[] {
   return [...state.plays.values()].filter((p) => isReportable(p) && !state.acks.has(p.start.eventId));
 }
 
+/** Missed airings the service has not answered for yet, oldest first. */
+export function pendingMissed(state: JournalState): MissedRecord[] {
+  return [...state.missed.values()].filter((m) => !state.acks.has(m.eventId));
+}
+
+/** Everything waiting for the service's verdict: plays, then missed airings. */
+export type PendingReport = PlayState | MissedRecord;
+export const isMissed = (p: PendingReport): p is MissedRecord => 't' in p && p.t === 'missed';
+export function pendingAll(state: JournalState): PendingReport[] {
+  return [...pendingReports(state), ...pendingMissed(state)];
+}
+
 /** Plays with a start and no end. At start-up these are plays the agent was in when it died. */
 export function openPlays(state: JournalState): PlayState[] {
   return [...state.plays.values()].filter((p) => p.end === null);
@@ -182,6 +228,13 @@ export function compactJournal(state: JournalState, now: number, keepMs: number)
     if (p.end) plays.push(p.end);
     else if (p.playedSec > 0) plays.push({ t: 'progress', eventId: p.start.eventId, playedSec: p.playedSec });
     const ack = state.acks.get(p.start.eventId);
+    if (ack) acks.push(ack);
+  }
+  // A missed airing is long out of every manifest (they list airings until they end) once it is this old.
+  for (const m of state.missed.values()) {
+    const ack = state.acks.get(m.eventId);
+    if (ack && now - Date.parse(m.at) > keepMs) continue;
+    plays.push(m);
     if (ack) acks.push(ack);
   }
   return { plays, acks };

@@ -9,12 +9,13 @@ import {
   crashEnd,
   foldJournal,
   openPlays,
-  pendingReports,
+  pendingAll,
   type AckRecord,
   type EndRecord,
   type JournalState,
+  type MissedRecord,
+  type PendingReport,
   type PlayRecord,
-  type PlayState,
   type StartRecord,
 } from './journal-fold.js';
 
@@ -72,6 +73,21 @@ export class PlayJournal {
     await this.append({ t: 'end', ...rec });
   }
 
+  /**
+   * Writes that an airing was missed, unless it already is (returns false then). The check runs in the write
+   * queue, so two callers deciding at once still write one record.
+   */
+  async missed(rec: Omit<MissedRecord, 't'>): Promise<boolean> {
+    return this.serial(async () => {
+      if (this.state.missedAirings.has(rec.airingId)) return false;
+      const full: MissedRecord = { t: 'missed', ...rec };
+      await this.playsFile.appendFile(`${JSON.stringify(full)}\n`);
+      await this.playsFile.datasync();
+      applyPlayRecord(this.state, full);
+      return true;
+    });
+  }
+
   async ack(acks: readonly AckRecord[]): Promise<void> {
     if (acks.length === 0) return;
     await this.serial(async () => {
@@ -81,8 +97,8 @@ export class PlayJournal {
     });
   }
 
-  pending(): PlayState[] {
-    return pendingReports(this.state);
+  pending(): PendingReport[] {
+    return pendingAll(this.state);
   }
 
   async close(): Promise<void> {

@@ -12,6 +12,8 @@ export class Loop {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
+  /** A shorten() that came during a run: applies to the wait after it. */
+  private shortenTo: number | null = null;
   private stopped = true;
   private dueAt = 0;
 
@@ -31,6 +33,17 @@ export class Loop {
     if (this.stopped) return;
     if (this.running) this.again = true;
     else this.schedule(0);
+  }
+
+  /** Brings the next run forward to at most `delayMs` from now (a run already sooner stays as it is). */
+  shorten(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.shortenTo = Math.min(this.shortenTo ?? Infinity, delayMs);
+      return;
+    }
+    if (this.timer && this.dueAt <= performance.now() + delayMs) return;
+    this.schedule(delayMs);
   }
 
   async stop(): Promise<void> {
@@ -72,6 +85,10 @@ export class Loop {
     if (this.again) {
       this.again = false;
       next = 0;
+    }
+    if (this.shortenTo !== null) {
+      next = Math.min(next, this.shortenTo);
+      this.shortenTo = null;
     }
     this.schedule(next);
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { WireManifestAiring, WireManifestMedia, WireManifestStation, WirePriority } from '../wire/station-protocol.js';
 
 /**
  * The station manifest as the agent reads it. The agent is the reference client, so it checks what it relies on
@@ -32,15 +33,9 @@ const manifestDocSchema = z.object({
   airings: z.array(z.unknown()),
 });
 
-export type Priority = 'normal' | 'priority' | 'emergency';
+export type Priority = WirePriority;
 
-export interface AgentMedia {
-  readonly url: string;
-  readonly format: string;
-  readonly sizeBytes: number;
-  readonly sha256: string;
-  readonly durationSec: number;
-}
+export type AgentMedia = WireManifestMedia;
 
 /** An airing with its instants as epoch milliseconds (UTC) and the cache file it plays. */
 export interface AgentAiring {
@@ -58,7 +53,7 @@ export interface AgentAiring {
 }
 
 export interface AgentManifest {
-  readonly station: { readonly id: string; readonly code: string; readonly name: string; readonly timezone: string };
+  readonly station: WireManifestStation;
   readonly version: string;
   readonly generatedAt?: string;
   readonly airings: readonly AgentAiring[];
@@ -120,3 +115,13 @@ export function parseManifest(raw: unknown): ParsedManifest {
   airings.sort((x, y) => x.startsAt - y.startsAt || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   return { manifest: { station: doc.station, version: doc.version, generatedAt: doc.generatedAt, airings }, dropped };
 }
+
+// The schema and the wire contract must not drift apart: each line stops the build when they do.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const wireChecks: [
+  Same<z.output<typeof manifestAiringSchema>, WireManifestAiring>,
+  Same<z.output<typeof manifestAiringSchema>['media'], WireManifestMedia>,
+  Same<z.output<typeof manifestDocSchema>['station'], WireManifestStation>,
+  Same<Omit<AgentAiring, 'startsAt' | 'endsAt' | 'startsAtLocal' | 'file'>, Omit<WireManifestAiring, 'startsAt' | 'endsAt'>>,
+] = [true, true, true, true];
+void wireChecks;

@@ -1,3 +1,4 @@
+import type { MissedReason } from '../wire/station-protocol.js';
 import type { AgentAiring, Priority } from './manifest.js';
 
 /**
@@ -105,4 +106,39 @@ export function decidePlayout(input: PlayoutInput): PlayoutDecision {
   }
   const wakeAt = Math.min(...wakes);
   return { start, waiting, missed, wakeAt: Number.isFinite(wakeAt) ? wakeAt : null };
+}
+
+/**
+ * Whether the play in progress must stop because its airing was cancelled: a newer manifest no longer lists it
+ * although its scheduled end has not passed (manifests list airings until they end, so absence before the end
+ * means it was withdrawn). A play running past its scheduled end is an overrun, not a cancellation: left alone.
+ */
+export function cancelledWhilePlaying(playing: { readonly airingId: string | null; readonly endsAt: number } | null, airings: readonly Pick<AgentAiring, 'id'>[], now: number): boolean {
+  if (!playing || playing.airingId === null) return false;
+  if (now >= playing.endsAt) return false;
+  return !airings.some((a) => a.id === playing.airingId);
+}
+
+export interface MissedFacts {
+  /** The last moment the airing could have been started (see lastStartAt). */
+  readonly lastStartAt: number;
+  /** When this agent process started. */
+  readonly agentStartedAt: number;
+  /** When this agent first saw the airing in a manifest, if it saw it before giving up on it. */
+  readonly firstSeenAt: number | null;
+  /** Whether its file is verified in the cache now. */
+  readonly fileReady: boolean;
+  /** Why it last had to wait while it was due, if it did. */
+  readonly lastWait: WaitReason | null;
+}
+
+/**
+ * Why an airing nobody started is missed. The order matters: not running beats everything (nothing else could
+ * be known), then hearing of it too late, then the file, and only a ready file under something else is "busy".
+ */
+export function missedReason(f: MissedFacts): Exclude<MissedReason, 'player_failed'> {
+  if (f.agentStartedAt > f.lastStartAt) return 'not_running';
+  if (f.firstSeenAt !== null && f.firstSeenAt > f.lastStartAt) return 'learned_too_late';
+  if (!f.fileReady || f.lastWait === 'file_not_ready') return 'file_not_ready';
+  return 'busy';
 }

@@ -4,10 +4,11 @@ import type { Logger } from 'pino';
 import type { MediaCache } from './cache.js';
 import type { AgentConfig } from './config.js';
 import type { PlayJournal } from './journal.js';
+import type { MissedReason } from '../wire/station-protocol.js';
 import type { PlayOutcome } from './journal-fold.js';
 import type { AgentAiring, Priority } from './manifest.js';
 import { startPlayer, type PlayerExit, type PlayerHandle } from './player.js';
-import { decidePlayout } from './playout-plan.js';
+import { cancelledWhilePlaying, decidePlayout, lastStartAt, missedReason, type WaitReason } from './playout-plan.js';
 
 const MAX_TIMER_MS = 30_000;
 const PROGRESS_EVERY_MS = 30_000;
@@ -25,6 +26,7 @@ interface Current {
 export interface PlaySummary {
   readonly eventId: string;
   readonly airingId: string;
+  readonly episodeId: string;
   readonly title: string;
   readonly startedAt: string;
   readonly durationSec?: number;
@@ -44,8 +46,15 @@ export class Playout {
   private stopped = false;
   private readonly noted = new Set<string>();
   readonly recent: PlaySummary[] = [];
-  readonly missed: Array<{ airingId: string; title: string; startsAt: string; why: string }> = [];
+  readonly missed: Array<{ airingId: string; title: string; startsAt: string; reason: MissedReason; why: string }> = [];
+  /** How the last play ended, for the heartbeat. */
+  lastPlayer: { readonly at: string; readonly exitCode: number | null; readonly signal: string | null; readonly error: string | null } | null = null;
   nextWakeAt: number | null = null;
+  /** When each airing was first seen in a manifest: one heard of after its last start moment was "learned too late". */
+  private readonly firstSeen = new Map<string, number>();
+  private readonly lastWait = new Map<string, WaitReason>();
+  /** Airings the service stopped ("stop" on the live channel): never started, even before the manifest drops them. */
+  private readonly suppressed = new Set<string>();
 
   constructor(
     private readonly deps: {
@@ -54,6 +63,10 @@ export class Playout {
       journal: PlayJournal;
       cache: MediaCache;
       airings: () => readonly AgentAiring[];
+      /** When this agent process started: airings whose last start moment came before it were missed as "not running". */
+      agentStartedAt: number;
+      /** A missed airing was journalled: report it. */
+      onMissed: () => void;
       /** A file failed its check right before airing: fetch it again now. */
       onCorruptFile: () => void;
       onPlayEnded: () => void;
@@ -63,7 +76,7 @@ export class Playout {
 
   get nowPlaying(): PlaySummary | null {
     const c = this.current;
-    return c ? { eventId: c.eventId, airingId: c.airing.id, title: c.airing.title, startedAt: c.startedAt.toISOString() } : null;
+    return c ? { eventId: c.eventId, airingId: c.airing.id, episodeId: c.airing.episodeId, title: c.airing.title, startedAt: c.startedAt.toISOString() } : null;
   }
 
   /** The cache file being played, which must stay where it is until the play ends. */
@@ -73,6 +86,20 @@ export class Playout {
 
   start(): void {
     this.evaluate();
+  }
+
+  /**
+   * The service stopped these airings: the one playing (if listed) ends now with outcome "stopped", and none of
+   * them starts again. Returns whether something was playing and stopped.
+   */
+  stopAirings(airingIds: readonly string[]): boolean {
+    for (const id of airingIds) this.suppressed.add(id);
+    const c = this.current;
+    if (!c || !airingIds.includes(c.airing.id) || c.stopReason) return false;
+    this.deps.log.warn({ eventId: c.eventId, airingId: c.airing.id }, 'playout: stopping the current play: the service stopped its airing');
+    c.stopReason = 'stopped';
+    c.handle.stop();
+    return true;
   }
 
   /** Looks at the schedule again now (new manifest, a file arrived, a play ended, the timer fired). */
@@ -110,11 +137,16 @@ export class Playout {
 
   private async evaluateNow(): Promise<void> {
     const { config, log, cache, journal } = this.deps;
-    const airings = this.deps.airings();
+    const listed = this.deps.airings();
+    const airings = this.suppressed.size > 0 ? listed.filter((a) => !this.suppressed.has(a.id)) : listed;
     const now = Date.now();
+    for (const a of listed) if (!this.firstSeen.has(a.id)) this.firstSeen.set(a.id, now);
     const c = this.current;
+    // A withdrawn airing's play ends now: an emergency that took its place interrupts it (and says so); with nothing
+    // else due it is simply stopped below.
+    const cancelled = c !== null && !c.stopReason && cancelledWhilePlaying({ airingId: c.airing.id, endsAt: c.airing.endsAt }, listed, now);
     const playing = c
-      ? { airingId: c.airing.id, priority: c.airing.priority as Priority, endsAt: airings.find((a) => a.id === c.airing.id)?.endsAt ?? c.airing.endsAt }
+      ? { airingId: c.airing.id, priority: c.airing.priority as Priority, endsAt: cancelled ? now : (airings.find((a) => a.id === c.airing.id)?.endsAt ?? c.airing.endsAt) }
       : null;
     const d = decidePlayout({
       now,
@@ -125,14 +157,18 @@ export class Playout {
       lateStartMs: config.lateStartSec * 1000,
     });
     for (const a of d.missed) {
-      if (this.noted.has(`missed:${a.id}`)) continue;
+      if (this.noted.has(`missed:${a.id}`) || journal.state.missedAirings.has(a.id)) continue;
       this.noted.add(`missed:${a.id}`);
-      const why = cache.isReady(a.file) ? 'the agent was not running or was busy at its start' : 'its file was not in the cache in time';
-      this.missed.unshift({ airingId: a.id, title: a.title, startsAt: new Date(a.startsAt).toISOString(), why });
-      this.missed.splice(20);
-      log.error({ airingId: a.id, title: a.title, startsAt: new Date(a.startsAt).toISOString(), why }, 'playout: airing NOT played');
-      this.deps.onChange();
+      const reason = missedReason({
+        lastStartAt: lastStartAt(a, config.lateStartSec * 1000),
+        agentStartedAt: this.deps.agentStartedAt,
+        firstSeenAt: this.firstSeen.get(a.id) ?? null,
+        fileReady: cache.isReady(a.file),
+        lastWait: this.lastWait.get(a.id) ?? null,
+      });
+      await this.recordMissed(a, reason);
     }
+    for (const w of d.waiting) this.lastWait.set(w.airing.id, w.reason);
     for (const w of d.waiting) {
       const key = `${w.reason}:${w.airing.id}`;
       if (this.noted.has(key)) continue;
@@ -152,7 +188,38 @@ export class Playout {
       this.again = true;
       return;
     }
+    if (cancelled && c && this.current === c) {
+      log.warn({ eventId: c.eventId, airingId: c.airing.id, endsAt: new Date(c.airing.endsAt).toISOString() }, 'playout: stopping the current play: its airing was cancelled');
+      c.stopReason = 'stopped';
+      c.handle.stop();
+      await c.finished;
+      this.again = true;
+      return;
+    }
     this.arm(d.wakeAt);
+  }
+
+  /** Journals (fsynced) and reports an airing that will not be played; once per airing, across restarts. */
+  private async recordMissed(a: AgentAiring, reason: MissedReason): Promise<void> {
+    const { log, journal } = this.deps;
+    const startsAt = new Date(a.startsAt).toISOString();
+    const written = await journal.missed({
+      eventId: crypto.randomUUID(),
+      airingId: a.id,
+      episodeId: a.episodeId,
+      title: a.title,
+      startsAt,
+      endsAt: new Date(a.endsAt).toISOString(),
+      reason,
+      at: new Date().toISOString(),
+    });
+    if (!written) return;
+    const why = MISSED_WHY[reason];
+    this.missed.unshift({ airingId: a.id, title: a.title, startsAt, reason, why });
+    this.missed.splice(20);
+    log.error({ airingId: a.id, title: a.title, priority: a.priority, startsAt, reason, why }, 'playout: airing NOT played');
+    this.deps.onMissed();
+    this.deps.onChange();
   }
 
   private arm(wakeAt: number | null): void {
@@ -194,7 +261,7 @@ export class Playout {
       config.player ? 'playout: playing' : 'playout: would play now (no --player given)',
     );
     const progress = setInterval(() => void journal.progress(eventId, (performance.now() - startedMono) / 1000).catch(() => undefined), PROGRESS_EVERY_MS);
-    const summary: PlaySummary = { eventId, airingId: airing.id, title: airing.title, startedAt: startedAt.toISOString() };
+    const summary: PlaySummary = { eventId, airingId: airing.id, episodeId: airing.episodeId, title: airing.title, startedAt: startedAt.toISOString() };
     this.recent.unshift(summary);
     this.recent.splice(20);
     const finished = handle.done.then(async (exit) => {
@@ -208,6 +275,12 @@ export class Playout {
         outcome,
         ...(exit.kind === 'exited' ? { exitCode: exit.code, signal: exit.signal } : { error: exit.error }),
       });
+      this.lastPlayer = {
+        at: new Date().toISOString(),
+        exitCode: exit.kind === 'exited' ? exit.code : null,
+        signal: exit.kind === 'exited' ? exit.signal : null,
+        error: exit.kind === 'spawn_failed' ? exit.error : outcome === 'player_failed' ? exit.stderrTail.slice(-300) || `exit code ${exit.code}` : null,
+      };
       const i = this.recent.indexOf(summary);
       if (i !== -1) this.recent[i] = { ...summary, durationSec: Math.round(durationSec * 10) / 10, outcome };
       const level = outcome === 'completed' || outcome === 'interrupted' || outcome === 'stopped' ? 'info' : 'error';
@@ -216,6 +289,8 @@ export class Playout {
         'playout: play ended',
       );
       if (this.current === current) this.current = null;
+      // Nothing went on air and the airing is never started twice: it is missed, and the service must hear why.
+      if (outcome === 'not_started') await this.recordMissed(airing, 'player_failed');
       this.deps.onPlayEnded();
       this.evaluate();
     });
@@ -230,3 +305,11 @@ function outcomeOf(exit: PlayerExit, stopReason: 'interrupted' | 'stopped' | nul
   if (stopReason) return stopReason;
   return exit.code === 0 ? 'completed' : 'player_failed';
 }
+
+const MISSED_WHY: Record<MissedReason, string> = {
+  file_not_ready: 'its file was not verified in the cache in time',
+  busy: 'something else held the air until it was too late',
+  not_running: 'the agent was not running at its time',
+  player_failed: 'the player could not be started',
+  learned_too_late: 'the agent heard of it only after it was too late to start',
+};

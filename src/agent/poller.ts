@@ -14,8 +14,12 @@ export class ManifestPoller {
   manifest: AgentManifest | null = null;
   etag: string | null = null;
   fetchedAt: Date | null = null;
+  /** The current trouble, if any (cleared by the next good answer). */
+  problem: { at: number; message: string } | null = null;
   private failures = 0;
   private fresh = false;
+  /** Airings the live channel announced that the manifest did not list yet: asked for again soon, until they end. */
+  private readonly expected = new Map<string, { until: number; tries: number }>();
 
   constructor(
     private readonly deps: {
@@ -25,6 +29,8 @@ export class ManifestPoller {
       contact: Contact;
       /** A new document was stored (`changed`: a different version, not just re-signed links). */
       onManifest: (m: AgentManifest, changed: boolean) => void;
+      /** The poll interval right now: long while the live channel carries changes, short while it does not. */
+      intervalMs: () => number;
     },
   ) {}
 
@@ -43,9 +49,37 @@ export class ManifestPoller {
     this.fresh = true;
   }
 
+  /**
+   * The live channel said this airing exists (a "play now"). Should the manifest not list it yet (the event can
+   * overtake the manifest a busy server is still rebuilding), the poller asks again within seconds, not at the
+   * next interval, until the airing ends.
+   */
+  expectAiring(airingId: string, untilMs: number): void {
+    if (this.manifest?.airings.some((a) => a.id === airingId)) return;
+    this.expected.set(airingId, { until: untilMs, tries: 0 });
+  }
+
   async pollOnce(): Promise<number> {
+    return this.withExpected(await this.pollNow());
+  }
+
+  private withExpected(delay: number): number {
+    const now = Date.now();
+    let soonest = delay;
+    for (const [id, e] of this.expected) {
+      if (now >= e.until || this.manifest?.airings.some((a) => a.id === id)) {
+        this.expected.delete(id);
+        continue;
+      }
+      e.tries++;
+      soonest = Math.min(soonest, Math.min(1_000 * 2 ** Math.min(e.tries - 1, 3), 8_000));
+    }
+    return soonest;
+  }
+
+  private async pollNow(): Promise<number> {
     const { config, log, contact } = this.deps;
-    const pollMs = config.pollSec * 1000;
+    const pollMs = this.deps.intervalMs();
     const headers: Record<string, string> = { authorization: `Bearer ${config.token}`, accept: 'application/json' };
     if (this.etag && this.manifest && !this.fresh) headers['if-none-match'] = this.etag;
     const sentAt = Date.now();
@@ -60,6 +94,7 @@ export class ManifestPoller {
     contact.answered(typeof res.headers.date === 'string' ? res.headers.date : undefined, sentAt, Date.now());
     if (res.status === 304) {
       this.failures = 0;
+      this.problem = null;
       return jittered(pollMs);
     }
     if (res.status === 200) {
@@ -78,6 +113,7 @@ export class ManifestPoller {
       this.etag = etag;
       this.fetchedAt = fetchedAt;
       this.failures = 0;
+      this.problem = null;
       this.fresh = false;
       if (changed) log.info({ version: parsed.manifest.version, airings: parsed.manifest.airings.length }, 'manifest: new schedule');
       this.deps.onManifest(parsed.manifest, changed);
@@ -92,6 +128,7 @@ export class ManifestPoller {
 
   private retry(message: string, level: 'warn' | 'error'): number {
     this.failures++;
+    this.problem = { at: Date.now(), message };
     const delay = Math.min(backoffDelay(this.failures, { baseMs: 2_000, maxMs: 5 * 60_000 }), jittered(this.deps.config.pollSec * 1000));
     // A station can be offline for days: say it loudly when it starts, then only now and then.
     const loud = this.failures === 1 || this.failures % 20 === 0;

@@ -1,16 +1,14 @@
-import type { AckStatus, PlayState } from './journal-fold.js';
+import type { WirePlayReport } from '../wire/station-protocol.js';
+import { isMissed, type AckStatus, type PendingReport } from './journal-fold.js';
 
-/** One event of `POST /api/v1/station/plays`. */
-export interface PlayReport {
-  readonly eventId: string;
-  readonly episodeId: string;
-  readonly airingId?: string;
-  readonly startedAt: string;
-  readonly durationSec: number;
-  readonly source: 'auto' | 'manual';
-}
+/** One event of `POST /api/v1/station/plays`: the wire contract itself, so the two cannot drift apart. */
+export type PlayReport = WirePlayReport;
 
-export function toReport(p: PlayState): PlayReport {
+export function toReport(p: PendingReport): PlayReport {
+  if (isMissed(p)) {
+    // Nothing aired: the scheduled start says which slot stayed silent, the reason says why.
+    return { eventId: p.eventId, episodeId: p.episodeId, airingId: p.airingId, startedAt: p.startsAt, durationSec: 0, source: 'auto', outcome: 'missed', reason: p.reason };
+  }
   const durationSec = Math.max(0, Math.round((p.end?.durationSec ?? p.playedSec) * 1000) / 1000);
   return {
     eventId: p.start.eventId,
@@ -19,6 +17,7 @@ export function toReport(p: PlayState): PlayReport {
     startedAt: p.start.startedAt,
     durationSec,
     source: p.start.source,
+    outcome: 'played',
   };
 }
 

@@ -18,6 +18,7 @@ export class Reporter {
   private failures = 0;
   lastReportAt: Date | null = null;
   lastError: string | null = null;
+  lastErrorAt: Date | null = null;
   rejected = 0;
   private batchSize: number;
 
@@ -74,14 +75,16 @@ export class Reporter {
         if (v.status !== 'rejected') continue;
         this.rejected++;
         const play = journal.state.plays.get(v.eventId);
+        const missed = journal.state.missed.get(v.eventId);
         log.error(
-          { eventId: v.eventId, reason: v.reason, message: v.message, airingId: play?.start.airingId, startedAt: play?.start.startedAt },
+          { eventId: v.eventId, reason: v.reason, message: v.message, airingId: play?.start.airingId ?? missed?.airingId, startedAt: play?.start.startedAt ?? missed?.startsAt, outcome: missed ? 'missed' : 'played' },
           'reports: the server REJECTED a play; it will not be sent again — check the station clock and schedule',
         );
       }
       const accepted = r.verdicts.filter((v) => v.status === 'accepted').length;
       const duplicate = r.verdicts.filter((v) => v.status === 'duplicate').length;
-      log.info({ sent: batch.length, accepted, duplicate, rejected: r.verdicts.length - accepted - duplicate, left: journal.pending().length }, 'reports: batch answered');
+      const missedSent = batch.filter((b) => b.outcome === 'missed').length;
+      log.info({ sent: batch.length, missed: missedSent, accepted, duplicate, rejected: r.verdicts.length - accepted - duplicate, left: journal.pending().length }, 'reports: batch answered');
       this.lastReportAt = new Date();
       this.deps.onChange();
       if (r.problem || r.unanswered.length > 0) {
@@ -95,6 +98,7 @@ export class Reporter {
   private retry(message: string, pending: number, level: 'warn' | 'error' = 'warn'): number {
     this.failures++;
     this.lastError = message;
+    this.lastErrorAt = new Date();
     const delay = backoffDelay(this.failures, { baseMs: 2_000, maxMs: 10 * 60_000 });
     const loud = this.failures === 1 || this.failures % 10 === 0 || level === 'error';
     this.deps.log[loud ? level : 'debug']({ attempt: this.failures, pending, retryInMs: delay }, message);

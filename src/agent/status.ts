@@ -33,6 +33,16 @@ export interface StatusInput {
   readonly nowPlaying: unknown;
   readonly recentPlays: readonly unknown[];
   readonly missed: readonly unknown[];
+  readonly channel?: {
+    readonly open: boolean;
+    readonly fanout: string | null;
+    readonly openedAt: Date | null;
+    readonly lastEventId: string | null;
+    readonly problem: string | null;
+    /** The poll interval in force (long while the channel carries changes). */
+    readonly pollSec: number;
+  };
+  readonly heartbeat?: { readonly lastSentAt: Date | null };
 }
 
 const NEXT_SHOWN = 10;
@@ -78,6 +88,8 @@ export function buildStatus(s: StatusInput) {
       clockOffsetSec: offset,
       ...(offset !== null && Math.abs(offset) > 60 ? { clockWarning: `this station's clock is ${Math.abs(offset)} s ${offset > 0 ? 'behind' : 'ahead of'} the server` } : {}),
     },
+    channel: s.channel ? { ...s.channel, openedAt: iso(s.channel.openedAt) } : null,
+    heartbeat: s.heartbeat ? { lastSentAt: iso(s.heartbeat.lastSentAt) } : null,
     manifest: s.manifest ? { version: s.manifest.version, fetchedAt: iso(s.manifestFetchedAt), airings: s.manifest.airings.length } : null,
     nowPlaying: s.nowPlaying,
     nextAirings,
@@ -111,6 +123,7 @@ export function statusSummary(st: Status) {
     filesReady: `${st.cache.neededReady}/${st.cache.neededFiles}`,
     pendingReports: st.reports.pending,
     online: st.link.online,
+    channel: st.channel ? (st.channel.open ? 'open' : 'closed') : null,
     lastContactAt: st.link.lastContactAt,
     playing: st.nowPlaying !== null,
   };

@@ -12,6 +12,8 @@ interface FileTrouble {
   attempts: number;
   nextAt: number;
   lastError: string;
+  /** When it last failed. */
+  at?: number;
 }
 
 export interface DownloadProgress {
@@ -29,6 +31,8 @@ export class CacheSync {
   current: DownloadProgress | null = null;
   lastPlan: CachePlan | null = null;
   cachedBytes = 0;
+  /** Bytes on disk in the media directory at the last scan (complete files and partial downloads). */
+  usedBytes = 0;
   readonly trouble = new Map<string, FileTrouble>();
   private abort: AbortController | null = null;
   private currentNeededAt = Infinity;
@@ -80,6 +84,7 @@ export class CacheSync {
     // Files verified for the first time (at start-up) or lost: the player may be waiting on them.
     if (scan.corrupt.length > 0 || cache.readyNames().join() !== readyBefore) this.deps.onCacheChanged();
     const used = scan.files.reduce((s, f) => s + f.sizeBytes, 0) + scan.partials.reduce((s, p) => s + p.sizeBytes, 0);
+    this.usedBytes = used;
     const free = await cache.freeBytes();
     const capBytes = free === null ? config.cacheMaxBytes : Math.min(config.cacheMaxBytes, used + free - config.minFreeBytes);
     const plan = planCache({
@@ -102,7 +107,7 @@ export class CacheSync {
     this.cachedBytes = plan.projectedBytes;
     for (const w of plan.overCap) {
       if (this.trouble.get(w.name)?.lastError === 'over_cap') continue;
-      this.trouble.set(w.name, { attempts: 0, nextAt: 0, lastError: 'over_cap' });
+      this.trouble.set(w.name, { attempts: 0, nextAt: 0, lastError: 'over_cap', at: Date.now() });
       log.error({ file: w.name, sizeBytes: w.sizeBytes, capBytes, neededAt: new Date(w.neededAt).toISOString() }, 'cache: no room for a needed file under the cache cap / free disk space');
     }
     this.deps.onChange();
@@ -169,7 +174,7 @@ export class CacheSync {
       const policy =
         r.failure === 'not_scheduled' || r.failure === 'not_found' ? { baseMs: 5 * 60_000, maxMs: 60 * 60_000 } : { baseMs: 1_000, maxMs: 5 * 60_000 };
       const delay = backoffDelay(attempts, policy);
-      this.trouble.set(w.name, { attempts, nextAt: Date.now() + delay, lastError: `${r.failure}: ${r.message}` });
+      this.trouble.set(w.name, { attempts, nextAt: Date.now() + delay, lastError: `${r.failure}: ${r.message}`, at: Date.now() });
       const loud = attempts === 1 || attempts % 10 === 0 || r.failure === 'corrupt';
       log[loud ? (r.failure === 'corrupt' ? 'error' : 'warn') : 'debug']({ file: w.name, failure: r.failure, status: r.status, message: r.message, attempt: attempts, retryInMs: delay }, 'cache: download failed');
       this.deps.onChange();

@@ -20,6 +20,15 @@ describe('agent configuration', () => {
     expect(c.pollSec).toBe(60);
     expect(c.cacheMaxBytes).toBe(2048 * 1024 * 1024);
     expect(c.reportBatch).toBe(500);
+    expect(c.pollSecLive).toBe(300);
+    expect(c.heartbeatSec).toBe(60);
+  });
+
+  it('polls rarely while the live channel is up: its own option, else five poll intervals', () => {
+    expect(cfg([...base, '--poll-sec-live', '900']).pollSecLive).toBe(900);
+    expect(cfg([...base, '--poll-sec', '2']).pollSecLive).toBe(10);
+    expect(cfg(base, { LOAXA_POLL_SEC_LIVE: '120', LOAXA_HEARTBEAT_SEC: '30' })).toMatchObject({ pollSecLive: 120, heartbeatSec: 30 });
+    expect(() => cfg([...base, '--heartbeat-sec', '0'])).toThrow(/--heartbeat-sec/);
   });
 
   it('takes the environment when an option is absent, and options over the environment', () => {

@@ -1,12 +1,21 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { PlayJournal } from '../../src/agent/journal.js';
 import {
   compactJournal,
   crashEnd,
   foldJournal,
+  isMissed,
   openPlays,
+  pendingAll,
+  pendingMissed,
   pendingReports,
   type AckRecord,
   type EndRecord,
+  type MissedRecord,
   type PlayRecord,
   type StartRecord,
 } from '../../src/agent/journal-fold.js';
@@ -104,5 +113,75 @@ describe('journal compaction', () => {
     expect(pendingReports(again).map((p) => p.start.eventId)).toEqual(['old-pending']);
     expect(again.plays.get('open')?.playedSec).toBe(12);
     expect(c.acks.map((a) => a.eventId)).toEqual(['recent-acked']);
+  });
+});
+
+describe('missed airings in the journal', () => {
+  const missed = (eventId: string, airingId: string, over: Partial<MissedRecord> = {}): MissedRecord => ({
+    t: 'missed',
+    eventId,
+    airingId,
+    episodeId: 'ep-1',
+    startsAt: '2026-12-01T00:00:00.000Z',
+    endsAt: '2026-12-01T00:00:20.000Z',
+    reason: 'file_not_ready',
+    at: '2026-12-01T00:00:20.001Z',
+    ...over,
+  });
+
+  it('are pending until acked, alongside plays, and never counted twice for one airing', () => {
+    const s = foldJournal(
+      lines([start('p1'), end('p1'), missed('m1', 'air-x'), missed('m2', 'air-x', { reason: 'busy' }), missed('m3', 'air-y', { reason: 'not_running' })]),
+      lines([ack('m3')]),
+    );
+    expect([...s.missedAirings]).toEqual(['air-x', 'air-y']);
+    // The second record for air-x (two writers racing, a restart deciding again) is ignored: the first stands.
+    expect(s.missed.get('m2')).toBeUndefined();
+    expect(s.missed.get('m1')?.reason).toBe('file_not_ready');
+    expect(pendingAll(s).map((p) => (isMissed(p) ? p.eventId : p.start.eventId))).toEqual(['p1', 'm1']);
+    expect(pendingMissed(s).map((m) => m.eventId)).toEqual(['m1']);
+    // A missed airing is not a started one: were it moved later, it could still play.
+    expect(s.startedAirings.has('air-x')).toBe(false);
+  });
+
+  it('skips a missed line without its airing or reason', () => {
+    const s = foldJournal(`${JSON.stringify({ t: 'missed', eventId: 'm1', episodeId: 'e', startsAt: 'x' })}\n`, '');
+    expect(s.badLines).toBe(1);
+    expect(s.missed.size).toBe(0);
+  });
+
+  it('compaction keeps pending and recent misses with their acks, and drops old settled ones', () => {
+    const now = Date.parse('2026-12-30T00:00:00Z');
+    const s = foldJournal(
+      lines([missed('old-acked', 'a1'), missed('old-pending', 'a2'), missed('recent-acked', 'a3', { at: '2026-12-29T00:00:00.000Z' })]),
+      lines([ack('old-acked'), ack('recent-acked')]),
+    );
+    const c = compactJournal(s, now, 14 * 86_400_000);
+    const again = foldJournal(lines(c.plays), lines(c.acks));
+    expect([...again.missed.keys()]).toEqual(['old-pending', 'recent-acked']);
+    expect(pendingMissed(again).map((m) => m.eventId)).toEqual(['old-pending']);
+    expect(again.missedAirings.has('a3')).toBe(true);
+  });
+});
+
+describe('the journal on disk', () => {
+  it('writes a missed airing once, fsynced, and still knows it after a restart', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loaxa-journal-'));
+    const log = pino({ level: 'silent' });
+    const rec = { eventId: 'm1', airingId: 'air-1', episodeId: 'ep', startsAt: '2026-12-01T00:00:00.000Z', endsAt: '2026-12-01T00:00:20.000Z', reason: 'busy' as const, at: '2026-12-01T00:00:21.000Z' };
+    const j = await PlayJournal.open(dir, log);
+    const [first, second] = await Promise.all([j.missed(rec), j.missed({ ...rec, eventId: 'm2' })]);
+    expect([first, second]).toEqual([true, false]);
+    await j.close();
+    const j2 = await PlayJournal.open(dir, log);
+    expect(await j2.missed({ ...rec, eventId: 'm3' })).toBe(false);
+    expect(j2.pending().map((p) => (isMissed(p) ? p.eventId : p.start.eventId))).toEqual(['m1']);
+    await j2.ack([{ eventId: 'm1', status: 'accepted', at: '2026-12-01T00:01:00Z' }]);
+    await j2.close();
+    const j3 = await PlayJournal.open(dir, log);
+    expect(j3.pending()).toEqual([]);
+    await j3.close();
+    expect(fs.readFileSync(path.join(dir, 'plays.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

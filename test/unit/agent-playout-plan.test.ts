@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decidePlayout, lastStartAt, MIN_LATE_MS, type PlayoutInput } from '../../src/agent/playout-plan.js';
+import { cancelledWhilePlaying, decidePlayout, lastStartAt, MIN_LATE_MS, missedReason, type PlayoutInput } from '../../src/agent/playout-plan.js';
 import { airing, sec } from '../helpers/agent-airings.js';
 
 const ready = () => true;
@@ -93,5 +93,50 @@ describe('playout decisions', () => {
     // A due airing whose file is missing does not block one whose file is here.
     const d2 = decidePlayout(input({ now: sec(20), airings: [n, p], isReady: (f) => f !== p.file }));
     expect(d2.start?.airing.id).toBe('n');
+  });
+});
+
+describe('stopping a play whose airing was cancelled', () => {
+  const a = airing('a1', 0, { durSec: 60 });
+  const playing = { airingId: 'a1', endsAt: a.endsAt };
+
+  it('stops when a newer manifest no longer lists the airing before its scheduled end', () => {
+    expect(cancelledWhilePlaying(playing, [airing('other', 100)], sec(30))).toBe(true);
+    expect(cancelledWhilePlaying(playing, [], sec(59))).toBe(true);
+  });
+
+  it('leaves it alone while it is listed, once its scheduled end has passed (an overrun), and for manual plays', () => {
+    expect(cancelledWhilePlaying(playing, [a], sec(30))).toBe(false);
+    expect(cancelledWhilePlaying(playing, [], sec(60))).toBe(false);
+    expect(cancelledWhilePlaying(playing, [], sec(90))).toBe(false);
+    expect(cancelledWhilePlaying({ airingId: null, endsAt: a.endsAt }, [], sec(30))).toBe(false);
+    expect(cancelledWhilePlaying(null, [], sec(30))).toBe(false);
+  });
+});
+
+describe('why an airing was missed', () => {
+  const base = { lastStartAt: sec(600), agentStartedAt: sec(-3600), firstSeenAt: sec(-3600), fileReady: true, lastWait: null } as const;
+
+  it('names the agent not running when it started after the last start moment', () => {
+    expect(missedReason({ ...base, agentStartedAt: sec(700), firstSeenAt: sec(700), fileReady: false })).toBe('not_running');
+  });
+
+  it('names hearing of it too late when the first manifest listing it came after the last start moment', () => {
+    expect(missedReason({ ...base, firstSeenAt: sec(601) })).toBe('learned_too_late');
+  });
+
+  it('names the file when it was not verified in time, even if it arrived just after', () => {
+    expect(missedReason({ ...base, fileReady: false })).toBe('file_not_ready');
+    expect(missedReason({ ...base, fileReady: true, lastWait: 'file_not_ready' })).toBe('file_not_ready');
+  });
+
+  it('names something else holding the air when the file was ready', () => {
+    expect(missedReason({ ...base, lastWait: 'busy' })).toBe('busy');
+  });
+
+  it('an emergency heard of after its end is missed; a normal airing past the late-start allowance is missed too', () => {
+    const e = airing('e1', 0, { durSec: 20, priority: 'emergency' });
+    expect(decidePlayout(input({ now: sec(21), airings: [e] })).missed.map((x) => x.id)).toEqual(['e1']);
+    expect(missedReason({ ...base, lastStartAt: lastStartAt(e, 600_000), firstSeenAt: sec(21) })).toBe('learned_too_late');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { foldJournal } from '../../src/agent/journal-fold.js';
+import { foldJournal, pendingAll } from '../../src/agent/journal-fold.js';
+import type { WirePlayReport } from '../../src/wire/station-protocol.js';
 import { interpretResults, toReport, type PlayReport } from '../../src/agent/report-batch.js';
 
 const report = (eventId: string): PlayReport => ({ eventId, episodeId: 'ep', startedAt: '2026-12-01T00:00:00Z', durationSec: 10, source: 'auto' });
@@ -17,8 +18,19 @@ describe('play reports', () => {
         .join('\n'),
       '',
     );
-    expect(toReport(s.plays.get('e1')!)).toEqual({ eventId: 'e1', episodeId: 'ep1', airingId: 'a1', startedAt: '2026-12-01T00:00:00.000Z', durationSec: 21.412, source: 'auto' });
+    expect(toReport(s.plays.get('e1')!)).toEqual({ eventId: 'e1', episodeId: 'ep1', airingId: 'a1', startedAt: '2026-12-01T00:00:00.000Z', durationSec: 21.412, source: 'auto', outcome: 'played' });
     expect(toReport(s.plays.get('e2')!)).not.toHaveProperty('airingId');
+  });
+
+  it('reports a missed airing at its scheduled start, with nothing aired and the reason', () => {
+    const missed = { t: 'missed', eventId: 'm1', airingId: 'a9', episodeId: 'ep9', title: 'Tin khẩn', startsAt: '2026-12-01T01:00:00.000Z', endsAt: '2026-12-01T01:00:20.000Z', reason: 'file_not_ready', at: '2026-12-01T01:00:20.500Z' };
+    const s = foldJournal(JSON.stringify(missed), '');
+    const pending = pendingAll(s);
+    expect(pending).toHaveLength(1);
+    const r: WirePlayReport = toReport(pending[0]!);
+    expect(r).toEqual({ eventId: 'm1', episodeId: 'ep9', airingId: 'a9', startedAt: '2026-12-01T01:00:00.000Z', durationSec: 0, source: 'auto', outcome: 'missed', reason: 'file_not_ready' });
+    // Acked like a play: answered once, never sent again.
+    expect(pendingAll(foldJournal(JSON.stringify(missed), JSON.stringify({ eventId: 'm1', status: 'accepted', at: '2026-12-01T01:01:00Z' })))).toEqual([]);
   });
 
   it('settles accepted, duplicate and rejected events, in the order sent', () => {
