@@ -160,6 +160,14 @@ export function deviceService(deps: { db: Database; config: Config; logger?: Log
       return { stored, serverTime: now().toISOString(), heartbeatSec };
     },
 
+    /** An "unchanged" heartbeat: a sign of life that keeps the last full heartbeat as the device's health. */
+    async alive(deviceId: string): Promise<'ok' | 'no_health' | 'revoked'> {
+      const device = await repo.get(deviceId);
+      if (!device || device.revokedAt) return 'revoked';
+      if (!device.health) return 'no_health';
+      return (await presence.seen(deviceId)) ? 'ok' : 'revoked';
+    },
+
     /** A sign of life without a heartbeat: the live channel opened or closed, or any authenticated request. */
     async seen(deviceId: string): Promise<void> {
       await presence.seen(deviceId);

@@ -103,6 +103,17 @@ export interface WireHeartbeat {
 
 export const DEFAULT_HEARTBEAT_SEC = 60;
 
+/**
+ * A beat saying "alive, and nothing changed since my last full heartbeat" — what most beats are. 3G data is paid
+ * for: this keeps the idle cost of a device to a few hundred bytes a minute. The service answers `204`, or
+ * `409 HEARTBEAT_FULL_NEEDED` when it holds no full heartbeat of the device (then send one at once).
+ */
+export interface WireHeartbeatSame {
+  readonly same: true;
+}
+/** A device sends a full heartbeat at least this often, even when nothing changed. */
+export const FULL_HEARTBEAT_EVERY_SEC = 30 * 60;
+
 // ── Play reports: POST /api/v1/station/plays ───────────────────────────────────────────────────────────────────
 
 /** Why an airing could not be played (reported with `outcome: "missed"`). */

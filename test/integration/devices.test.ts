@@ -469,6 +469,23 @@ describe.each<Backend>(['pglite', 'postgres'])('devices, heartbeats, health and 
     const silentAgain = again.body.items.find((x: { id: string }) => x.id === silent!.id);
     expect(silentAgain.devices.find((d: { deviceId: string }) => d.deviceId === cluster2.id)).toEqual({ deviceId: cluster2.id, name: 'Cụm loa thôn Bản Dền', outcome: 'partial' });
   });
+
+  it('takes "unchanged" beats as a sign of life that keeps the last full heartbeat, and asks for a full one when it has none', async () => {
+    const fresh = await createStation(s, '02003', 'Đài xã Sử Pán');
+    const none = await call(fresh.token, 'POST', STATION_HEARTBEAT_PATH, { same: true });
+    expect(none.status).toBe(409);
+    expect(none.body.error.code).toBe('HEARTBEAT_FULL_NEEDED');
+    const view = async () => (await call(ADMIN_TOKEN, 'GET', `/api/v1/stations/${fresh.id}`)).body.devices[0].health;
+    expect((await call(fresh.token, 'POST', STATION_HEARTBEAT_PATH, heartbeat({ pendingReports: 7 }))).status).toBe(200);
+    await s.rt.db.query(`UPDATE devices SET last_seen_at = now() - interval '5 minutes', online = false WHERE station_id = $1`, [fresh.id]);
+    expect((await view()).online).toBe(false);
+    const same = await call(fresh.token, 'POST', STATION_HEARTBEAT_PATH, { same: true });
+    expect(same.status).toBe(204);
+    expect(same.body).toBeNull();
+    const h = await view();
+    expect(h).toMatchObject({ online: true, pendingReports: 7 });
+    expect(Date.now() - Date.parse(h.lastSeenAt)).toBeLessThan(10_000);
+  });
 });
 
 // The one place a short interval is used: waiting for two real 60-s intervals would take four minutes.

@@ -4,14 +4,30 @@ import type { DeviceService } from '../../services/device-service.js';
 import { principalOf, requireRole } from '../auth.js';
 import { HttpError } from '../errors.js';
 
-/** POST /station/heartbeat: a device's health, every heartbeat interval (STATION_HEARTBEAT_PATH). */
+const revoked = () => new HttpError(401, 'UNAUTHENTICATED', 'The device token is no longer valid', 'Mã truy cập của cụm loa không còn hiệu lực');
+
+/**
+ * POST /station/heartbeat: a device's health, every heartbeat interval (STATION_HEARTBEAT_PATH) — in full when
+ * something changed (answered `200 {serverTime, heartbeatSec}`), otherwise `{same: true}` (answered `204`).
+ */
 export function stationHeartbeatRouter(deps: { devices: DeviceService }): Router {
   const r = Router();
   r.post('/heartbeat', requireRole('station'), async (req, res) => {
+    const deviceId = principalOf(req).deviceId!;
+    if ((req.body as { same?: unknown } | undefined)?.same === true) {
+      const result = await deps.devices.alive(deviceId);
+      if (result === 'revoked') throw revoked();
+      if (result === 'no_health') {
+        throw new HttpError(409, 'HEARTBEAT_FULL_NEEDED', 'No full heartbeat of this device is on record: send one', 'Chưa có báo cáo tình trạng đầy đủ của cụm loa; hãy gửi bản đầy đủ');
+      }
+      // No body: this answer goes out every minute over paid 3G data.
+      res.status(204).end();
+      return;
+    }
     const hb = parseHeartbeat(req.body ?? {});
-    const { stored, serverTime, heartbeatSec } = await deps.devices.heartbeat(principalOf(req).deviceId!, hb);
+    const { stored, serverTime, heartbeatSec } = await deps.devices.heartbeat(deviceId, hb);
     // Revoked in the moment since the token was checked.
-    if (!stored) throw new HttpError(401, 'UNAUTHENTICATED', 'The device token is no longer valid', 'Mã truy cập của cụm loa không còn hiệu lực');
+    if (!stored) throw revoked();
     res.json({ serverTime, heartbeatSec });
   });
   return r;

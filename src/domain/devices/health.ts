@@ -83,7 +83,8 @@ export function deviceHealth(d: DeviceState, now: Date, heartbeatSec: number): D
     freeDiskBytes: h?.freeDiskBytes ?? null,
     lastError: h ? (h.lastError ?? playerError(h.lastPlayer)) : null,
     agentVersion: h?.agentVersion ?? null,
-    uptimeSec: h?.uptimeSec ?? null,
+    // Beats that only say "unchanged" do not carry the uptime: it runs on from the agent's start to the last sign of life.
+    uptimeSec: h ? Math.max(h.uptimeSec, d.lastSeenAt ? Math.floor((d.lastSeenAt.getTime() - Date.parse(h.startedAt)) / 1000) : 0) : null,
     cacheBytes: h?.cacheBytes ?? null,
     clockOffsetMs: h?.clockOffsetMs ?? null,
     channel: online ? (h?.channel ?? null) : h ? 'closed' : null,
