@@ -148,10 +148,17 @@ export async function startRuntime(config: Config, logger = createLogger(config)
         hooks: { onTokensChange: stationsChanged, onDeviceRevoked: (id) => live.revokeDevice(id) },
       });
       runtime.devices = devices;
-      const stationContact = contactThrottle((id) => stationRows.touchContact(id));
-      const deviceContact = contactThrottle((id) => devices.seen(id), 30_000);
-      // A change made through another API process: the next manifest read here must see the new revision.
-      bus.onEvents(stationsChanged);
+      const stationContact = contactThrottle((ids) => stationRows.touchContacts(ids));
+      const deviceContact = contactThrottle((ids) => devices.seenMany(ids), 30_000);
+      closers.push(() => Promise.all([stationContact.flush(), deviceContact.flush()]));
+      const manifests = manifestCache(build);
+      // A change made through any API process (this one's included): those stations' next manifest read rebuilds.
+      bus.onEvents((events) => {
+        manifests.invalidate(events.map((e) => e.stationId));
+        // A station edited elsewhere (name, zone, deactivation): its cached row must go too.
+        if (events.some((e) => e.type === 'manifest' && (e.data as { reason: string }).reason === 'station_changed')) stationsChanged();
+      });
+      bus.onRevoke(stationsChanged);
       const hub = channelHub({
         config,
         logger: logger.child({ part: 'live' }),
@@ -166,7 +173,7 @@ export async function startRuntime(config: Config, logger = createLogger(config)
         config,
         hooks: {
           onScheduleChange: (ids, reason) => {
-            stationsChanged();
+            manifests.invalidate(ids);
             // An emergency's own event (play-now) tells its stations; the others hear that their manifest changed.
             if (reason !== 'emergency_approved') void live.manifestChanged(ids, reason);
           },
@@ -204,12 +211,12 @@ export async function startRuntime(config: Config, logger = createLogger(config)
           plans,
           hooks: {
             onStop: (id, stopped) => {
-              stationsChanged();
+              manifests.invalidate(stopped.map((x) => x.stationId));
               void live.stopped(id, stopped);
             },
           },
         }),
-        manifest: manifestCache(build),
+        manifest: manifests,
         tracking: trackingService({ db, config }),
         alerts,
         episodes: episodeService({ db, store, queues, logger }),

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Database, Queryable, QueryResult } from './database.js';
+import type { Database, Queryable, QueryOptions, QueryResult } from './database.js';
 
 // int8 (counts, byte sizes) as JS numbers: our sizes stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -10,8 +10,8 @@ export function createPostgresDatabase(url: string, poolSize: number): Database 
   pool.on('error', () => undefined);
 
   const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
-    async query<R>(text: string, params?: unknown[]): Promise<QueryResult<R>> {
-      const r = await c.query(text, params as unknown[]);
+    async query<R>(text: string, params?: unknown[], opts?: QueryOptions): Promise<QueryResult<R>> {
+      const r = opts?.prepare ? await c.query({ name: opts.prepare, text, values: params as unknown[] }) : await c.query(text, params as unknown[]);
       return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
     },
     async exec(sql: string) {

@@ -144,9 +144,19 @@ export function stationsRepo(db: Queryable) {
         `SELECT ${COLUMNS}, d.id AS device_id, d.name AS device_name FROM devices d JOIN stations s ON s.id = d.station_id
           WHERE d.token_hash = $1 AND d.revoked_at IS NULL AND s.active`,
         [tokenHash],
+        { prepare: 'device-by-token' },
       );
       const row = r.rows[0];
       return row ? { station: toStation(row), deviceId: row.device_id as string, deviceName: row.device_name as string } : null;
+    },
+
+    /** Last contact of many stations in one statement (batched by the caller). */
+    async touchContacts(ids: string[]): Promise<void> {
+      if (ids.length === 0) return;
+      await db.query(
+        `UPDATE stations SET last_contact_at = now() WHERE id = ANY($1::uuid[]) AND (last_contact_at IS NULL OR last_contact_at < now() - interval '1 minute')`,
+        [ids],
+      );
     },
 
     /** Last contact, written at most once a minute per station so polling does not turn into writes. */

@@ -4,17 +4,30 @@ import type { BuiltManifest, ManifestBuild } from './manifest-service.js';
 /**
  * Stations poll often and the answer is usually "nothing changed". A built manifest stays good while the station's
  * revision is the same and its window has not moved on, so a poll costs one token lookup and no rebuild.
+ * A schedule change drops the stations it names (`invalidate`): after an emergency every device of those stations
+ * reads its manifest at once, and the cached token → station rows stay as they are.
  */
-export function manifestCache(build: ManifestBuild, maxEntries = 50_000) {
-  const cache = new Map<string, BuiltManifest>();
-  return async function get(station: StationRow, at: Date, baseUrl: string): Promise<BuiltManifest> {
-    // Links carry the host the station reached us by (when PUBLIC_URL is unset): one entry per station and host.
-    const key = `${station.id} ${baseUrl}`;
-    const hit = cache.get(key);
+export function manifestCache(build: ManifestBuild, maxStations = 50_000) {
+  // Links carry the host the station reached us by (when PUBLIC_URL is unset): per station, one entry per host.
+  const cache = new Map<string, Map<string, BuiltManifest>>();
+  const get = async function get(station: StationRow, at: Date, baseUrl: string): Promise<BuiltManifest> {
+    const hit = cache.get(station.id)?.get(baseUrl);
     if (hit && hit.rev === station.scheduleRev && at < hit.validUntil) return hit;
     const built = await build(station, at, baseUrl);
-    if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
-    cache.set(key, built);
+    let perHost = cache.get(station.id);
+    if (!perHost) {
+      if (cache.size >= maxStations) cache.delete(cache.keys().next().value!);
+      perHost = new Map();
+      cache.set(station.id, perHost);
+    }
+    perHost.set(baseUrl, built);
     return built;
   };
+  return Object.assign(get, {
+    invalidate(stationIds: Iterable<string>): void {
+      for (const id of stationIds) cache.delete(id);
+    },
+  });
 }
+
+export type ManifestCache = ReturnType<typeof manifestCache>;

@@ -8,11 +8,12 @@ export interface DeviceIdentity {
 }
 
 /**
- * Stations poll every minute and the answer is usually 304: remembering token → station for a moment makes such a
- * poll cost no database round trip. Changes made through this process clear it at once; another API process sees
- * them within ttlMs (a rotated token keeps working that long there, a schedule change shows that much later).
+ * Devices poll and the answer is usually 304, and after an emergency every device reads its manifest at once:
+ * remembering token → device and station makes such a request cost no database round trip. Token and station
+ * changes clear it at once here and, through the live bus (revocations, station edits), on the other API processes;
+ * if that message is lost (Redis down) another process sees the change within ttlMs.
  */
-export function stationAuthCache(lookup: (tokenHash: string) => Promise<DeviceIdentity | null>, ttlMs = 2000, maxEntries = 50_000) {
+export function stationAuthCache(lookup: (tokenHash: string) => Promise<DeviceIdentity | null>, ttlMs = 30_000, maxEntries = 50_000) {
   const entries = new Map<string, { station: DeviceIdentity | null; at: number }>();
   return {
     async get(tokenHash: string): Promise<DeviceIdentity | null> {
@@ -32,13 +33,33 @@ export function stationAuthCache(lookup: (tokenHash: string) => Promise<DeviceId
   };
 }
 
-/** Writes last contact at most once a minute per station, whatever the polling rate. */
-export function contactThrottle(write: (stationId: string) => Promise<void>, everyMs = 60_000) {
+/**
+ * Writes a sign of life at most once per `everyMs` per id, and writes them in batches: after an emergency every device
+ * reads its manifest within seconds, and one UPDATE per request would then be most of the database's work.
+ */
+export function contactThrottle(writeMany: (ids: string[]) => Promise<void>, everyMs = 60_000, flushMs = 2_000) {
   const last = new Map<string, number>();
-  return async (stationId: string): Promise<void> => {
-    const now = Date.now();
-    if (now - (last.get(stationId) ?? 0) < everyMs) return;
-    last.set(stationId, now);
-    await write(stationId);
+  let pending = new Set<string>();
+  let timer: NodeJS.Timeout | null = null;
+  const flush = async () => {
+    timer = null;
+    const ids = [...pending];
+    pending = new Set();
+    if (ids.length > 0) await writeMany(ids).catch(() => undefined);
   };
+  const touch = async (id: string): Promise<void> => {
+    const now = Date.now();
+    if (now - (last.get(id) ?? 0) < everyMs) return;
+    if (last.size > 200_000) last.clear();
+    last.set(id, now);
+    pending.add(id);
+    timer ??= setTimeout(() => void flush(), flushMs);
+  };
+  return Object.assign(touch, {
+    /** Writes what is waiting now (at shutdown). */
+    async flush(): Promise<void> {
+      if (timer) clearTimeout(timer);
+      await flush();
+    },
+  });
 }
