@@ -117,9 +117,9 @@ async function insertStations(db: pg.Client, seeds: StationSeed[], webhookBase: 
   for (let i = 0; i < seeds.length; i += 2000) {
     const batch = seeds.slice(i, i + 2000);
     await db.query(
-      `INSERT INTO stations (id, code, name, timezone, webhook_url, webhook_secret, token_hash, grid)
-       SELECT u.id, u.code, u.name, $4, u.url, u.secret, u.hash, $8::jsonb
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $5::text[], $6::text[], $7::text[]) AS u(id, code, name, url, secret, hash)`,
+      `INSERT INTO stations (id, code, name, timezone, webhook_url, webhook_secret, grid)
+       SELECT u.id, u.code, u.name, $4, u.url, u.secret, $7::jsonb
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $5::text[], $6::text[]) AS u(id, code, name, url, secret)`,
       [
         batch.map((s) => s.id),
         batch.map((s) => s.code),
@@ -127,9 +127,14 @@ async function insertStations(db: pg.Client, seeds: StationSeed[], webhookBase: 
         TZ,
         batch.map((s) => `${webhookBase}/s/${s.code}`),
         batch.map((s) => s.secret),
-        batch.map((s) => s.tokenHash),
         grid,
       ],
+    );
+    // Station tokens are device tokens: each station's first device ("Cụm loa 1") holds it.
+    await db.query(
+      `INSERT INTO devices (id, station_id, name, token_hash, is_primary)
+       SELECT gen_random_uuid(), u.id, 'Cụm loa 1', u.hash, true FROM unnest($1::uuid[], $2::text[]) AS u(id, hash)`,
+      [batch.map((s) => s.id), batch.map((s) => s.tokenHash)],
     );
   }
 }
