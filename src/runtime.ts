@@ -148,9 +148,8 @@ export async function startRuntime(config: Config, logger = createLogger(config)
         hooks: { onTokensChange: stationsChanged, onDeviceRevoked: (id) => live.revokeDevice(id) },
       });
       runtime.devices = devices;
-      const stationContact = contactThrottle((ids) => stationRows.touchContacts(ids));
-      const deviceContact = contactThrottle((ids) => devices.seenMany(ids), 30_000);
-      closers.push(() => Promise.all([stationContact.flush(), deviceContact.flush()]));
+      const stationContact = contactThrottle((id) => stationRows.touchContact(id));
+      const deviceContact = contactThrottle((id) => devices.seen(id), 30_000);
       const manifests = manifestCache(build);
       // A change made through any API process (this one's included): those stations' next manifest read rebuilds.
       bus.onEvents((events) => {

@@ -40,17 +40,6 @@ export function presenceRepo(db: Queryable) {
   };
 
   return {
-    /** Signs of life of many devices: one statement for those already online, the usual case; the rest one by one. */
-    async seenMany(ids: string[]): Promise<void> {
-      if (ids.length === 0) return;
-      const r = await db.query<{ id: string }>(
-        `UPDATE devices SET last_seen_at = now() WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL AND online RETURNING id`,
-        [ids],
-      );
-      const done = new Set(r.rows.map((x) => x.id));
-      for (const id of ids) if (!done.has(id)) await this.seen(id);
-    },
-
     /**
      * Records a sign of life (and the heartbeat, when given). False when the device is revoked or unknown.
      * The flag may flip between the two attempts (a sweep, another request): a few rounds settle it.

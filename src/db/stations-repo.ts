@@ -150,15 +150,6 @@ export function stationsRepo(db: Queryable) {
       return row ? { station: toStation(row), deviceId: row.device_id as string, deviceName: row.device_name as string } : null;
     },
 
-    /** Last contact of many stations in one statement (batched by the caller). */
-    async touchContacts(ids: string[]): Promise<void> {
-      if (ids.length === 0) return;
-      await db.query(
-        `UPDATE stations SET last_contact_at = now() WHERE id = ANY($1::uuid[]) AND (last_contact_at IS NULL OR last_contact_at < now() - interval '1 minute')`,
-        [ids],
-      );
-    },
-
     /** Last contact, written at most once a minute per station so polling does not turn into writes. */
     async touchContact(id: string): Promise<void> {
       await db.query(

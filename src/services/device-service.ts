@@ -168,11 +168,6 @@ export function deviceService(deps: { db: Database; config: Config; logger?: Log
       return (await presence.seen(deviceId)) ? 'ok' : 'revoked';
     },
 
-    /** Signs of life of many devices at once (batched requests). */
-    async seenMany(deviceIds: string[]): Promise<void> {
-      await presence.seenMany(deviceIds);
-    },
-
     /** A sign of life without a heartbeat: the live channel opened or closed, or any authenticated request. */
     async seen(deviceId: string): Promise<void> {
       await presence.seen(deviceId);

@@ -33,33 +33,14 @@ export function stationAuthCache(lookup: (tokenHash: string) => Promise<DeviceId
   };
 }
 
-/**
- * Writes a sign of life at most once per `everyMs` per id, and writes them in batches: after an emergency every device
- * reads its manifest within seconds, and one UPDATE per request would then be most of the database's work.
- */
-export function contactThrottle(writeMany: (ids: string[]) => Promise<void>, everyMs = 60_000, flushMs = 2_000) {
+/** Writes a sign of life at most once per `everyMs` per id, whatever the request rate. */
+export function contactThrottle(write: (id: string) => Promise<void>, everyMs = 60_000) {
   const last = new Map<string, number>();
-  let pending = new Set<string>();
-  let timer: NodeJS.Timeout | null = null;
-  const flush = async () => {
-    timer = null;
-    const ids = [...pending];
-    pending = new Set();
-    if (ids.length > 0) await writeMany(ids).catch(() => undefined);
-  };
-  const touch = async (id: string): Promise<void> => {
+  return async (id: string): Promise<void> => {
     const now = Date.now();
     if (now - (last.get(id) ?? 0) < everyMs) return;
     if (last.size > 200_000) last.clear();
     last.set(id, now);
-    pending.add(id);
-    timer ??= setTimeout(() => void flush(), flushMs);
+    await write(id);
   };
-  return Object.assign(touch, {
-    /** Writes what is waiting now (at shutdown). */
-    async flush(): Promise<void> {
-      if (timer) clearTimeout(timer);
-      await flush();
-    },
-  });
 }
