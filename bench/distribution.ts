@@ -34,7 +34,7 @@ import { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import { loadConfig, type Config } from '../config/index.js';
 import { startRuntime, type Runtime } from '../src/runtime.js';
-import { startEmbeddedS3 } from '../src/storage/embedded-s3.js';
+import { benchScratch } from './lib/scratch.js';
 import { buildGet, closedLoop, type LoadResult } from './distribution-lib/loadgen.js';
 import { profilePhase } from './distribution-lib/inspector.js';
 import { instrumentPush, phaseStore, type PushProfile } from './distribution-lib/profile.js';
@@ -346,30 +346,7 @@ async function main(): Promise<void> {
       log(`warning: other processes are busy on this ${os.cpus().length}-core machine, figures will be skewed: ${neighbours.map((x) => `${x.comm}(${x.pid}) ${x.cpuPct}%`).join(', ')}`);
       summary.busyNeighbours = neighbours;
     }
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'loaxa-bench-dist-'));
-    cleanup.add('temp dir', () => fs.rmSync(tmp, { recursive: true, force: true }));
-    fs.mkdirSync(path.join(tmp, 'tmp'), { recursive: true });
-
-    // A fresh database.
-    const dbName = `loaxa_bench_dist_${process.pid}`;
-    const admin = new pg.Client({ connectionString: knobs.adminDatabaseUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${dbName}`);
-    await admin.end();
-    cleanup.add('database', async () => {
-      const c = new pg.Client({ connectionString: knobs.adminDatabaseUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await c.end();
-    });
-    const dbUrl = new URL(knobs.adminDatabaseUrl);
-    dbUrl.pathname = `/${dbName}`;
-    const databaseUrl = dbUrl.toString();
-
-    const bucket = 'loaxa-bench-dist';
-    const s3 = await startEmbeddedS3({ directory: path.join(tmp, 's3'), port: 0, bucket });
-    cleanup.add('embedded S3', () => s3.close());
+    const { tmp, dbName, databaseUrl, s3, bucket } = await benchScratch('dist', knobs.adminDatabaseUrl, cleanup);
 
     const seeds = seedStations(knobs.stations, knobs.pollTokens);
     const secretsFile = path.join(tmp, 'secrets.json');

@@ -46,10 +46,10 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { startEmbeddedS3 } from '../src/storage/embedded-s3.js';
 import { recordingPlayer } from '../test/helpers/agent-player.js';
 import { startFlakyLink, type FlakyLink } from '../test/helpers/agent-link.js';
 import { Cleanup } from './lib/cleanup.js';
+import { benchScratch } from './lib/scratch.js';
 import { envNumber, freePort, procStatusBytes } from './lib/proc.js';
 import { busyNeighbours, cpuMeter, httpJson, ipcCall, loadAverage, ROOT, round, sleep, spawnTs, waitForMessage, type Child } from './distribution-lib/util.js';
 import { connectInspector, type Inspector } from './realtime-lib/inspector-client.js';
@@ -325,29 +325,7 @@ async function main(): Promise<void> {
     }
     summary.openFileLimit = fdLimit;
 
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'loaxa-bench-rt-'));
-    cleanup.add('temp dir', () => fs.rmSync(tmp, { recursive: true, force: true }));
-    fs.mkdirSync(path.join(tmp, 'tmp'), { recursive: true });
-
-    const dbName = `loaxa_bench_rt_${process.pid}`;
-    const admin = new pg.Client({ connectionString: knobs.adminDatabaseUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${dbName}`);
-    await admin.end();
-    cleanup.add('database', async () => {
-      const c = new pg.Client({ connectionString: knobs.adminDatabaseUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await c.end();
-    });
-    const dbUrl = new URL(knobs.adminDatabaseUrl);
-    dbUrl.pathname = `/${dbName}`;
-    const databaseUrl = dbUrl.toString();
-
-    const bucket = 'loaxa-bench-rt';
-    const s3 = await startEmbeddedS3({ directory: path.join(tmp, 's3'), port: 0, bucket });
-    cleanup.add('embedded S3', () => s3.close());
+    const { tmp, dbName, databaseUrl, s3, bucket } = await benchScratch('rt', knobs.adminDatabaseUrl, cleanup);
 
     const queuePrefix = `brt${process.pid}`;
     const redis = new Redis(knobs.redisUrl);

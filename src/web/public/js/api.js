@@ -76,6 +76,15 @@ export async function request(method, path, { body, params, token, signal } = {}
 export const get = async (path, params, opts = {}) => (await request('GET', path, { ...opts, params })).body;
 export const post = (path, body = {}, opts = {}) => request('POST', path, { ...opts, body });
 
+/** What a broadcast can be made of: ready programmes and active stations (plans and "Phát ngay" alike). */
+export async function broadcastChoices(signal) {
+  const [episodes, stations] = await Promise.all([
+    get('/episodes', { status: 'ready', limit: 200 }, { signal }),
+    get('/stations', { active: 'true', limit: 1000 }, { signal }),
+  ]);
+  return { episodes, stations };
+}
+
 /**
  * Uploads a multipart form with progress. Resolves with {status, body}; rejects with ApiError
  * (status 0 when the connection broke, e.g. the server refused a too-large file mid-way).

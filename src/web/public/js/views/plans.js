@@ -1,6 +1,6 @@
 // Broadcast plans (Kế hoạch phát): create (episode × stations × airings × period × priority), see the
 // allocation and any shortfall, approve (admin) and cancel.
-import { get, post } from '../api.js';
+import { broadcastChoices, get, post } from '../api.js';
 import { h, replace } from '../dom.js';
 import { getLang, localized, t } from '../i18n.js';
 import { addDays, fmtDateTime, fmtDuration, fmtLocalDate, fmtNumber, fmtStationWindow, monthEnd, parseLocalDate, todayIn } from '../format.js';
@@ -304,10 +304,7 @@ export function render(ctx) {
 
   async function loadForm() {
     try {
-      const [episodes, stations] = await Promise.all([
-        get('/episodes', { status: 'ready', limit: 200 }, { signal }),
-        get('/stations', { active: 'true', limit: 1000 }, { signal }),
-      ]);
+      const { episodes, stations } = await broadcastChoices(signal);
       if (signal.aborted) return;
       replace(
         formBox,

@@ -1,7 +1,7 @@
 // Phát ngay (admin): a ready programme, the stations (or all of them), one confirmation, and it goes out as an
 // emergency on every cluster of those stations. Below: recent play-now broadcasts, each with "Dừng phát",
 // which stops it on every device. The API is the judge of who may do this; the page only hides what it refuses.
-import { ApiError, get, post } from '../api.js';
+import { ApiError, broadcastChoices, get, post } from '../api.js';
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { fmtAt, fmtCount, fmtDuration, fmtNumber, fmtWindow } from '../format.js';
@@ -181,10 +181,7 @@ export function render(ctx) {
 
   async function loadForm() {
     try {
-      const [episodes, stations] = await Promise.all([
-        get('/episodes', { status: 'ready', limit: 200 }, { signal }),
-        get('/stations', { active: 'true', limit: 1000 }, { signal }),
-      ]);
+      const { episodes, stations } = await broadcastChoices(signal);
       if (signal.aborted) return;
       replace(
         formBox,
