@@ -16,8 +16,7 @@ export const phaseStore = new AsyncLocalStorage<string>();
 const SQL_LABELS: [RegExp, string][] = [
   [/^SELECT s\.id, p\.wanted_version/, 'pushes.due'],
   [/^SELECT s\.id, s\.code.*FROM stations s LEFT JOIN pushes/s, 'stations.get'],
-  [/^SELECT a\.id, a\.episode_id, e\.title/, 'manifestWindow'],
-  [/^SELECT min\(starts_at\)/, 'manifestWindow.next'],
+  [/^SELECT n\.next_start, w\.\*/, 'manifestWindow'],
   [/^INSERT INTO pushes \(station_id, wanted_version/, 'pushes.want'],
   [/^INSERT INTO pushes \(station_id, attempts/, 'pushes.attempt'],
   [/^UPDATE pushes SET delivered_version/, 'pushes.delivered'],
