@@ -27,6 +27,7 @@ import { api, uploadFile } from '../test/helpers/api.js';
 import { AgentProcess, readStatus } from '../test/helpers/agent-process.js';
 import { startFlakyLink, type FlakyLink } from '../test/helpers/agent-link.js';
 import { ADMIN_TOKEN, FIXTURES, clearQueuePrefix, createPgDatabase, startTestS3, testConfig, waitFor } from '../test/helpers/env.js';
+import { runBench } from './lib/finish.js';
 
 const run = promisify(execFile);
 const started = Date.now();
@@ -270,10 +271,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-    process.exit(1);
-  },
-);
+runBench(main);

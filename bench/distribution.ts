@@ -38,6 +38,7 @@ import { benchScratch } from './lib/scratch.js';
 import { buildGet, closedLoop, type LoadResult } from './distribution-lib/loadgen.js';
 import { profilePhase } from './distribution-lib/inspector.js';
 import { instrumentPush, phaseStore, type PushProfile } from './distribution-lib/profile.js';
+import { printVerdicts, runBench } from './lib/finish.js';
 import {
   busyNeighbours,
   Cleanup,
@@ -597,20 +598,10 @@ async function main(): Promise<void> {
       };
     }
 
-    out();
-    out(`Verdict: ${verdicts.join('; ')}`);
-    summary.verdicts = verdicts;
-    summary.allTargetsMet = verdicts.every((v) => v.endsWith('target met'));
-    out(JSON.stringify(summary));
+    printVerdicts(out, summary, verdicts);
   } finally {
     await cleanup.run();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err instanceof Error ? err.stack ?? err.message : err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -55,6 +55,7 @@ import { busyNeighbours, cpuMeter, httpJson, ipcCall, loadAverage, ROOT, round, 
 import { connectInspector, type Inspector } from './realtime-lib/inspector-client.js';
 import { seedEpisode, seedStations, TZ, type SeededStation } from './realtime-lib/seed.js';
 import { fmtSpread, median, spread, sum, type Spread } from './realtime-lib/stats.js';
+import { printVerdicts, runBench } from './lib/finish.js';
 
 const started = Date.now();
 const log = (m: string) => process.stderr.write(`[bench:realtime ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${m}\n`);
@@ -809,20 +810,10 @@ async function main(): Promise<void> {
     summary.rounds = rounds;
     summary.idle = idle;
     summary.memory = memory;
-    out();
-    out(`Verdict: ${verdicts.join('; ')}`);
-    summary.verdicts = verdicts;
-    summary.allTargetsMet = verdicts.every((v) => v.endsWith('target met'));
-    out(JSON.stringify(summary));
+    printVerdicts(out, summary, verdicts);
   } finally {
     await cleanup.run();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-    process.exit(1);
-  },
-);
+runBench(main);
