@@ -30,11 +30,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import pg from 'pg';
-import { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import { loadConfig, type Config } from '../config/index.js';
 import { startRuntime, type Runtime } from '../src/runtime.js';
-import { benchScratch } from './lib/scratch.js';
+import { benchScratch, clearRedisPrefix, serviceEnv } from './lib/scratch.js';
 import { buildGet, closedLoop, type LoadResult } from './distribution-lib/loadgen.js';
 import { profilePhase } from './distribution-lib/inspector.js';
 import { instrumentPush, phaseStore, type PushProfile } from './distribution-lib/profile.js';
@@ -138,22 +137,6 @@ async function insertStations(db: pg.Client, seeds: StationSeed[], webhookBase: 
       [batch.map((s) => s.id), batch.map((s) => s.tokenHash)],
     );
   }
-}
-
-async function clearRedisPrefix(url: string, prefix: string): Promise<number> {
-  const redis = new Redis(url);
-  let removed = 0;
-  try {
-    let cursor = '0';
-    do {
-      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = nextCursor;
-      if (keys.length) removed += await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-  return removed;
 }
 
 interface ReceiverStats {
@@ -347,7 +330,8 @@ async function main(): Promise<void> {
       log(`warning: other processes are busy on this ${os.cpus().length}-core machine, figures will be skewed: ${neighbours.map((x) => `${x.comm}(${x.pid}) ${x.cpuPct}%`).join(', ')}`);
       summary.busyNeighbours = neighbours;
     }
-    const { tmp, dbName, databaseUrl, s3, bucket } = await benchScratch('dist', knobs.adminDatabaseUrl, cleanup);
+    const scratch = await benchScratch('dist', knobs.adminDatabaseUrl, cleanup);
+    const { tmp, dbName, databaseUrl } = scratch;
 
     const seeds = seedStations(knobs.stations, knobs.pollTokens);
     const secretsFile = path.join(tmp, 'secrets.json');
@@ -360,18 +344,7 @@ async function main(): Promise<void> {
     const queuePrefix = `bdist${process.pid}`;
     cleanup.add('redis keys', async () => log(`removed ${await clearRedisPrefix(knobs.redisUrl, queuePrefix)} Redis keys under ${queuePrefix}:`));
     const env: Record<string, string> = {
-      HOST: '127.0.0.1',
-      DATA_DIR: path.join(tmp, 'data'),
-      TMP_DIR: path.join(tmp, 'tmp'),
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: knobs.redisUrl,
-      QUEUE_PREFIX: queuePrefix,
-      S3_ENDPOINT: s3.endpoint,
-      S3_BUCKET: bucket,
-      ADMIN_TOKEN,
-      // The bench drives the push tick itself; cron must not fire during the run.
-      PUSH_CRON: '0 0 1 1 *',
+      ...serviceEnv(scratch, knobs.redisUrl, queuePrefix, ADMIN_TOKEN),
       ...(knobs.pushConcurrency ? { PUSH_CONCURRENCY: knobs.pushConcurrency } : {}),
     };
     const config: Config = loadConfig({}, { ...env, ROLE: 'all', PORT: '0' });

@@ -49,7 +49,7 @@ import { Redis } from 'ioredis';
 import { recordingPlayer } from '../test/helpers/agent-player.js';
 import { startFlakyLink, type FlakyLink } from '../test/helpers/agent-link.js';
 import { Cleanup } from './lib/cleanup.js';
-import { benchScratch } from './lib/scratch.js';
+import { benchScratch, clearRedisPrefix, serviceEnv } from './lib/scratch.js';
 import { envNumber, freePort, procStatusBytes } from './lib/proc.js';
 import { busyNeighbours, cpuMeter, httpJson, ipcCall, loadAverage, ROOT, round, sleep, spawnTs, waitForMessage, type Child } from './distribution-lib/util.js';
 import { connectInspector, type Inspector } from './realtime-lib/inspector-client.js';
@@ -326,37 +326,17 @@ async function main(): Promise<void> {
     }
     summary.openFileLimit = fdLimit;
 
-    const { tmp, dbName, databaseUrl, s3, bucket } = await benchScratch('rt', knobs.adminDatabaseUrl, cleanup);
+    const scratch = await benchScratch('rt', knobs.adminDatabaseUrl, cleanup);
+    const { tmp, dbName, databaseUrl, s3, bucket } = scratch;
 
     const queuePrefix = `brt${process.pid}`;
     const redis = new Redis(knobs.redisUrl);
     cleanup.add('redis keys', async () => {
-      let removed = 0;
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${queuePrefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) removed += await redis.del(...keys);
-      } while (cursor !== '0');
       redis.disconnect();
-      log(`removed ${removed} Redis keys under ${queuePrefix}`);
+      log(`removed ${await clearRedisPrefix(knobs.redisUrl, queuePrefix)} Redis keys under ${queuePrefix}`);
     });
 
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      HOST: '127.0.0.1',
-      DATA_DIR: path.join(tmp, 'data'),
-      TMP_DIR: path.join(tmp, 'tmp'),
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: knobs.redisUrl,
-      QUEUE_PREFIX: queuePrefix,
-      S3_ENDPOINT: s3.endpoint,
-      S3_BUCKET: bucket,
-      ADMIN_TOKEN,
-      PUSH_CRON: '0 0 1 1 *',
-    };
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...serviceEnv(scratch, knobs.redisUrl, queuePrefix, ADMIN_TOKEN) };
 
     const apis: Api[] = [];
     const startApi = async (name: string): Promise<Api> => {

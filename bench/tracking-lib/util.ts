@@ -84,23 +84,7 @@ export function httpClient(base: string, sockets: number) {
   return { request, close: () => agent.destroy() };
 }
 
-/** Removes every Redis key under a queue prefix (BullMQ keys look like `<prefix>:<queue>:…`). */
-export async function clearRedisPrefix(redisUrl: string, prefix: string): Promise<number> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true });
-  let removed = 0;
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) removed += await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-  return removed;
-}
+export { clearRedisPrefix } from '../lib/scratch.js';
 
 /** The shared undo list (bench/lib/cleanup.ts), logging with this benchmark's prefix. */
 export class Cleanup extends SharedCleanup {
