@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devicesRepo } from '../../src/db/devices-repo.js';
+import { compareEventIds } from '../../src/realtime/event-id.js';
 import { hashToken, newToken } from '../../src/domain/tokens.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
 import { createUserWithToken } from '../../src/services/user-service.js';
@@ -109,7 +110,7 @@ describe('live channel (SSE) fanned out through Redis', () => {
     const back = connect(a, stationA.token, seen.id);
     await hello(back);
     const replayed = await back.next((e) => e.type === 'manifest' && e.data.reason === 'plan_cancelled');
-    expect(replayed.id! > seen.id!).toBe(true);
+    expect(compareEventIds(replayed.id!, seen.id!)).toBeGreaterThan(0);
     expect(back.events.some((e) => e.id === seen.id)).toBe(false);
   });
 

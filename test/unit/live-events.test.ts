@@ -61,3 +61,14 @@ describe('missed-airing reports', () => {
     }
   });
 });
+
+describe('"Phát ngay" status', () => {
+  const now = new Date('2026-12-01T03:00:00Z');
+  it('is stopped once stopped, playing until its airings end, ended after', async () => {
+    const { playNowStatus } = await import('../../src/services/play-now-service.js');
+    expect(playNowStatus({ stoppedAt: null, endsAt: new Date(now.getTime() + 1) }, now)).toBe('playing');
+    expect(playNowStatus({ stoppedAt: null, endsAt: now }, now)).toBe('ended');
+    expect(playNowStatus({ stoppedAt: null, endsAt: null }, now)).toBe('ended');
+    expect(playNowStatus({ stoppedAt: new Date(now.getTime() - 5000), endsAt: new Date(now.getTime() + 60_000) }, now)).toBe('stopped');
+  });
+});
