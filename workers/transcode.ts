@@ -2,16 +2,17 @@ import { UnrecoverableError } from 'bullmq';
 import { episodesRepo } from '../src/db/episodes-repo.js';
 import { RejectedInput } from '../src/domain/audio/rejection.js';
 import type { Logger } from '../src/logger.js';
+import type { TranscodeJobName } from '../src/queue/jobs.js';
 import type { TypedJob } from '../src/queue/queues.js';
 import { transcodeEpisode, type TranscodeDeps } from '../src/services/transcode-service.js';
 
 /** Handler for `transcode` jobs: parse, run the service, report progress; rejected input is final. */
 export function transcodeHandler(deps: TranscodeDeps, logger: Logger) {
   const repo = episodesRepo(deps.db);
-  return async (job: TypedJob<'transcode'>) => {
+  return async (job: TypedJob<TranscodeJobName>, _token?: string, signal?: AbortSignal) => {
     const { episodeId } = job.data;
     const log = logger.child({ jobId: job.id, job: job.name, episodeId, attempt: job.attemptsMade + 1 });
-    log.info('transcode started');
+    log.info({ urgent: job.name === 'transcode-urgent' }, 'transcode started');
     let lastPct = -1;
     const onProgress = (fraction: number) => {
       const pct = Math.floor(fraction * 100);
@@ -23,7 +24,7 @@ export function transcodeHandler(deps: TranscodeDeps, logger: Logger) {
       void repo.setProgress(episodeId, Math.min(pct, 99)).catch(() => undefined);
     };
     try {
-      return await transcodeEpisode(deps, episodeId, log, onProgress);
+      return await transcodeEpisode(deps, episodeId, log, onProgress, signal);
     } catch (err) {
       if (err instanceof RejectedInput) {
         await repo.markFailed(episodeId, err.rejection.code, err.rejection.message);
@@ -39,7 +40,7 @@ export function transcodeHandler(deps: TranscodeDeps, logger: Logger) {
 /** After the last attempt a transient failure becomes visible on the episode too. */
 export function transcodeFailureHook(deps: Pick<TranscodeDeps, 'db'>, logger: Logger, attempts: number) {
   const repo = episodesRepo(deps.db);
-  return async (job: TypedJob<'transcode'> | undefined, err: Error) => {
+  return async (job: TypedJob<TranscodeJobName> | undefined, err: Error) => {
     if (!job) return;
     const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= attempts;
     if (!final) return;

@@ -16,7 +16,16 @@ export interface NewEpisode {
   originalSha256: string;
   createdBy: string | null;
   stationId: string | null;
+  /** Transcoded on the urgent queue (an emergency bulletin). */
+  urgent?: boolean;
+  source?: EpisodeSource;
+  /** The text a 'tts' episode was read from. */
+  sourceText?: string | null;
+  /** Words per minute the speech engine used. */
+  speechRate?: number | null;
 }
+
+export type EpisodeSource = 'upload' | 'tts';
 
 /** A rendition as stored: its measured facts and where the file lives. */
 export interface RenditionRow extends RenditionFacts {
@@ -24,6 +33,10 @@ export interface RenditionRow extends RenditionFacts {
 }
 
 export interface EpisodeRow extends NewEpisode {
+  urgent: boolean;
+  source: EpisodeSource;
+  sourceText: string | null;
+  speechRate: number | null;
   status: EpisodeStatus;
   progress: number;
   errorCode: string | null;
@@ -36,7 +49,7 @@ export interface EpisodeRow extends NewEpisode {
 
 const EPISODE_COLUMNS = `id, title, series, language, description, status, progress, error_code, error_message, duration_sec,
   original_key, original_filename, original_content_type, original_size_bytes, original_sha256, created_by, station_id,
-  created_at, updated_at, ready_at`;
+  urgent, source, source_text, speech_rate, created_at, updated_at, ready_at`;
 
 type Raw = Record<string, unknown>;
 
@@ -58,6 +71,10 @@ const toEpisode = (r: Raw): EpisodeRow => ({
   originalSha256: r.original_sha256 as string,
   createdBy: (r.created_by as string | null) ?? null,
   stationId: (r.station_id as string | null) ?? null,
+  urgent: r.urgent === true,
+  source: (r.source as EpisodeSource | undefined) ?? 'upload',
+  sourceText: (r.source_text as string | null) ?? null,
+  speechRate: r.speech_rate === null || r.speech_rate === undefined ? null : Number(r.speech_rate),
   createdAt: new Date(r.created_at as string),
   updatedAt: new Date(r.updated_at as string),
   readyAt: r.ready_at ? new Date(r.ready_at as string) : null,
@@ -84,11 +101,13 @@ export function episodesRepo(db: Queryable) {
     async insert(e: NewEpisode): Promise<EpisodeRow> {
       const r = await db.query<Raw>(
         `INSERT INTO episodes (id, title, series, language, description, status, original_key, original_filename,
-           original_content_type, original_size_bytes, original_sha256, created_by, station_id)
-         VALUES ($1, $2, $3, $4, $5, 'processing', $6, $7, $8, $9, $10, $11, $12)
+           original_content_type, original_size_bytes, original_sha256, created_by, station_id, urgent, source, source_text,
+           speech_rate)
+         VALUES ($1, $2, $3, $4, $5, 'processing', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
          RETURNING ${EPISODE_COLUMNS}`,
         [e.id, e.title, e.series, e.language, e.description, e.originalKey, e.originalFilename, e.originalContentType,
-          e.originalSizeBytes, e.originalSha256, e.createdBy, e.stationId],
+          e.originalSizeBytes, e.originalSha256, e.createdBy, e.stationId, e.urgent ?? false, e.source ?? 'upload',
+          e.sourceText ?? null, e.speechRate ?? null],
       );
       return toEpisode(r.rows[0]!);
     },
@@ -168,13 +187,19 @@ export function episodesRepo(db: Queryable) {
     },
 
     /** Episodes that should have a live job: processing and untouched for graceSec. */
-    async processingSince(graceSec: number, limit = 500): Promise<string[]> {
-      const r = await db.query<{ id: string }>(
-        `SELECT id FROM episodes WHERE status = 'processing' AND updated_at < now() - make_interval(secs => $1)
-         ORDER BY created_at LIMIT $2`,
+    async processingSince(graceSec: number, limit = 500): Promise<{ id: string; urgent: boolean }[]> {
+      const r = await db.query<{ id: string; urgent: boolean }>(
+        `SELECT id, urgent FROM episodes WHERE status = 'processing' AND updated_at < now() - make_interval(secs => $1)
+         ORDER BY urgent DESC, created_at LIMIT $2`,
         [graceSec, limit],
       );
-      return r.rows.map((x) => x.id);
+      return r.rows.map((x) => ({ id: x.id, urgent: x.urgent === true }));
+    },
+
+    /** Marks a still-processing episode urgent; true if it changed (it was processing and not urgent yet). */
+    async markUrgent(id: string): Promise<boolean> {
+      const r = await db.query(`UPDATE episodes SET urgent = true WHERE id = $1 AND status = 'processing' AND NOT urgent`, [id]);
+      return r.rowCount > 0;
     },
   };
 }

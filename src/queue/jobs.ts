@@ -4,19 +4,26 @@ import type { Config } from '../../config/index.js';
 /** Every job the service runs: name → payload. One queue per job name. */
 export interface JobPayloads {
   transcode: { episodeId: string };
+  /** The same work on a queue of its own, with its own worker: an emergency bulletin never waits behind a programme. */
+  'transcode-urgent': { episodeId: string };
   /** Deliver manifest `version` to the station's webhook. */
   push: { stationId: string; version: string };
   /** Send one alert event to ALERT_WEBHOOK_URL. */
   'alert-webhook': { alertId: string; event: 'opened' | 'resolved' };
 }
 export type JobName = keyof JobPayloads;
-export const JOB_NAMES: readonly JobName[] = ['transcode', 'push', 'alert-webhook'] as const;
+export const JOB_NAMES: readonly JobName[] = ['transcode', 'transcode-urgent', 'push', 'alert-webhook'] as const;
+
+export type TranscodeJobName = 'transcode' | 'transcode-urgent';
+export const transcodeJobFor = (urgent: boolean): TranscodeJobName => (urgent ? 'transcode-urgent' : 'transcode');
 
 /** Deterministic ids: adding the same job twice while one is waiting or running is a no-op. */
 export function jobIdFor<N extends JobName>(name: N, payload: JobPayloads[N]): string {
   switch (name) {
     case 'transcode':
       return `transcode-${(payload as JobPayloads['transcode']).episodeId}`;
+    case 'transcode-urgent':
+      return `transcode-urgent-${(payload as JobPayloads['transcode-urgent']).episodeId}`;
     case 'push': {
       const p = payload as JobPayloads['push'];
       return `push-${p.stationId}-${p.version}`;
@@ -49,6 +56,7 @@ export function attemptsToSpan(hours: number, baseMs: number, maxMs: number): nu
 export function jobOptions(name: JobName, jobs: Config['jobs'], distribution: Config['distribution']): JobsOptions {
   switch (name) {
     case 'transcode':
+    case 'transcode-urgent':
       return {
         attempts: jobs.attempts,
         backoff: { type: 'exponential', delay: jobs.backoffMs },

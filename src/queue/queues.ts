@@ -137,11 +137,15 @@ export function createWorker<N extends JobName>(
  * worker's blocking connection can be left waiting on a command that will never be answered, and a shutdown that
  * hangs is worse than one that lets an unfinished job be taken over by another worker (its lock simply expires).
  */
-export async function closeWorker(worker: Pick<Worker, 'close'>, graceMs: number): Promise<void> {
+export async function closeWorker(worker: Pick<Worker, 'close' | 'cancelAllJobs'>, graceMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const graceful = worker.close().then(() => true);
   const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)));
   const closed = await Promise.race([graceful, late]);
   clearTimeout(timer);
-  if (!closed) await worker.close(true);
+  if (closed) return;
+  // Jobs still running get their abort signal (a transcode kills its ffmpeg: no process outlives the worker);
+  // their lock then lapses and another worker, or this one after a restart, takes them up again.
+  worker.cancelAllJobs('worker shutting down');
+  await worker.close(true);
 }

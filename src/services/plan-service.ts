@@ -115,6 +115,8 @@ export interface PlanServiceHooks {
   onScheduleChange?(stationIds: string[], reason: string): void;
   /** Called after an emergency goes live, so the stations hear of it before the next scheduler tick. */
   onEmergency?(emergency: EmergencyStart): Promise<void>;
+  /** An emergency names an episode still transcoding: move it to the front so it can be planned in seconds. */
+  onUrgentEpisode?(episodeId: string): Promise<void>;
 }
 
 export function planService(deps: { db: Database; config: Config; hooks?: PlanServiceHooks; now?: () => Date }) {
@@ -149,6 +151,15 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
       const episode = await episodesRepo(deps.db).get(input.episodeId);
       if (!episode) throw new ServiceError('invalid', 'UNKNOWN_EPISODE', 'episodeId: no such episode', 'Không tìm thấy chương trình');
       if (episode.status !== 'ready' || !episode.readyAt || episode.durationSec === null) {
+        if (input.priority === 'emergency' && episode.status === 'processing') {
+          await deps.hooks?.onUrgentEpisode?.(episode.id);
+          throw new ServiceError(
+            'invalid',
+            'EPISODE_NOT_READY',
+            'The episode is still being transcoded; it has been moved to the urgent queue: try again in a few seconds',
+            'Chương trình đang được chuyển mã và đã được đưa lên hàng ưu tiên: vui lòng thử lại sau vài giây',
+          );
+        }
         throw new ServiceError('invalid', 'EPISODE_NOT_READY', `The episode is ${episode.status}; only ready episodes can be planned`, 'Chương trình chưa sẵn sàng, chưa thể lập kế hoạch phát');
       }
       const stationIds = input.stationIds === 'all' ? await stationsRepo(deps.db).activeIds() : [...new Set(input.stationIds)];

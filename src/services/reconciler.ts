@@ -1,6 +1,7 @@
 import type { Database } from '../db/database.js';
 import { episodesRepo } from '../db/episodes-repo.js';
 import type { Logger } from '../logger.js';
+import { transcodeJobFor } from '../queue/jobs.js';
 import type { JobQueues } from '../queue/queues.js';
 
 const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
@@ -12,13 +13,15 @@ const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'wai
 export async function reconcileEpisodes(deps: { db: Database; queues: JobQueues; logger: Logger }, graceSec: number): Promise<number> {
   const repo = episodesRepo(deps.db);
   let requeued = 0;
-  for (const episodeId of await repo.processingSince(graceSec)) {
-    const state = await deps.queues.state('transcode', { episodeId });
-    if (state && LIVE_STATES.has(state)) continue;
-    await deps.queues.clearFinished('transcode', { episodeId });
-    await deps.queues.add('transcode', { episodeId });
+  for (const { id: episodeId, urgent } of await repo.processingSince(graceSec)) {
+    // An episode made urgent while it waited may have a job on either queue: either one still running is enough.
+    const states = await Promise.all([deps.queues.state('transcode', { episodeId }), deps.queues.state('transcode-urgent', { episodeId })]);
+    if (states.some((s) => s && LIVE_STATES.has(s))) continue;
+    const name = transcodeJobFor(urgent);
+    await deps.queues.clearFinished(name, { episodeId });
+    await deps.queues.add(name, { episodeId });
     requeued++;
-    deps.logger.info({ episodeId, previousState: state }, 're-queued episode with no live job');
+    deps.logger.info({ episodeId, urgent, previousStates: states }, 're-queued episode with no live job');
   }
   return requeued;
 }
