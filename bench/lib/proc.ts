@@ -40,16 +40,24 @@ export class LineTail {
 }
 
 /** Runs a binary to completion; rejects with the tail of its stderr if it exits non-zero. */
-export function runBinary(bin: string, argv: string[], opts: { stdout?: 'ignore' | 'collect' } = {}): Promise<{ stdout: string }> {
+export function runBinary(
+  bin: string,
+  argv: string[],
+  opts: { stdout?: 'ignore' | 'collect'; stderr?: 'tail' | 'collect' } = {},
+): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, argv, { stdio: ['ignore', opts.stdout === 'collect' ? 'pipe' : 'ignore', 'pipe'] });
     const tail = new LineTail(20);
     const out: Buffer[] = [];
+    const err: Buffer[] = [];
     child.stdout?.on('data', (c: Buffer) => out.push(c));
-    child.stderr?.on('data', (c: Buffer) => tail.push(c));
+    child.stderr?.on('data', (c: Buffer) => {
+      tail.push(c);
+      if (opts.stderr === 'collect') err.push(c);
+    });
     child.once('error', reject);
     child.once('close', (code, signal) => {
-      if (code === 0) resolve({ stdout: Buffer.concat(out).toString() });
+      if (code === 0) resolve({ stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
       else reject(new Error(`${bin} ${argv.join(' ')}\nexited with ${code ?? signal}:\n${tail.text()}`));
     });
   });

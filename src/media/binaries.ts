@@ -5,11 +5,21 @@ import { createRequire } from 'node:module';
 export interface MediaBinaries {
   ffmpeg: string;
   ffprobe: string;
+  /** Where ffmpeg came from: FFMPEG_PATH, the system's PATH, or the static build in the npm package. */
+  source: 'configured' | 'system' | 'bundled';
 }
+
+/**
+ * What the bundled build costs, measured with `npm run bench:ingest` on 30 minutes of speech (2 cores): said once at
+ * start so whoever runs the worker knows that installing the system's ffmpeg is worth it.
+ */
+export const BUNDLED_FFMPEG_NOTE =
+  'ffmpeg: only the bundled static build is available (@ffmpeg-installer, built in 2018); it measured 2.6× slower than ' +
+  "Debian's ffmpeg 5.1 for the same transcode. Install the system's ffmpeg (apt-get install ffmpeg) for speed.";
 
 const require = createRequire(import.meta.url);
 
-function onPath(name: string): string | undefined {
+export function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     const candidate = path.join(dir, name);
     try {
@@ -32,9 +42,21 @@ function fromNpm(pkg: string): string | undefined {
 
 /** Configured path, else the one on PATH, else the static build shipped in the npm package. */
 export function resolveMediaBinaries(configured: { ffmpegPath?: string; ffprobePath?: string }): MediaBinaries {
-  const ffmpeg = configured.ffmpegPath ?? onPath('ffmpeg') ?? fromNpm('@ffmpeg-installer/ffmpeg');
+  const system = onPath('ffmpeg');
+  const ffmpeg = configured.ffmpegPath ?? system ?? fromNpm('@ffmpeg-installer/ffmpeg');
+  const source = configured.ffmpegPath ? 'configured' : system ? 'system' : 'bundled';
   const ffprobe = configured.ffprobePath ?? onPath('ffprobe') ?? fromNpm('@ffprobe-installer/ffprobe');
   if (!ffmpeg) throw new Error('FFMPEG_PATH: no ffmpeg found (not set, not on PATH, @ffmpeg-installer/ffmpeg missing)');
   if (!ffprobe) throw new Error('FFPROBE_PATH: no ffprobe found (not set, not on PATH, @ffprobe-installer/ffprobe missing)');
-  return { ffmpeg, ffprobe };
+  return { ffmpeg, ffprobe, source };
+}
+
+/** Each ffmpeg this machine has, system first: for benchmarks and checks that compare the two. */
+export function availableMediaBinaries(): MediaBinaries[] {
+  const found: MediaBinaries[] = [];
+  const [ffmpeg, ffprobe] = [onPath('ffmpeg'), onPath('ffprobe')];
+  if (ffmpeg && ffprobe) found.push({ ffmpeg, ffprobe, source: 'system' });
+  const [bundledFfmpeg, bundledFfprobe] = [fromNpm('@ffmpeg-installer/ffmpeg'), fromNpm('@ffprobe-installer/ffprobe')];
+  if (bundledFfmpeg && bundledFfprobe) found.push({ ffmpeg: bundledFfmpeg, ffprobe: bundledFfprobe, source: 'bundled' });
+  return found;
 }

@@ -21,6 +21,28 @@ export function parseEbur128Summary(lines: string[]): LoudnessSummary | null {
   return { integratedLufs: integrated, truePeakDbtp: peak };
 }
 
+/** The integrated loudness alone, for a meter run without true peak (the gain probes). */
+export function parseIntegratedLufs(lines: string[]): number | null {
+  let integrated: number | null = null;
+  for (const line of lines) {
+    const i = /^\s+I:\s+(-?[\d.]+|-?inf) LUFS\s*$/.exec(line);
+    if (i) integrated = num(i[1]!);
+  }
+  return integrated;
+}
+
+/** astats' per-channel peak ("Peak level dB: -2.499933"); the highest if there are several channels. */
+export function parseAstatsPeakDb(lines: string[]): number | null {
+  let peak: number | null = null;
+  for (const line of lines) {
+    const m = /Peak level dB:\s*(-?[\d.]+|-?inf)\s*$/.exec(line);
+    if (m) peak = Math.max(peak ?? Number.NEGATIVE_INFINITY, num(m[1]!));
+  }
+  return peak;
+}
+
+export const isAstatsPeakLine = (line: string) => line.includes('Peak level dB:');
+
 export const isEbur128SummaryLine = (line: string) => /^\s+(I|Peak):\s/.test(line);
 export const isSilenceLine = (line: string) => line.includes('silence_start:') || line.includes('silence_end:');
 

@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { pipeline } from 'node:stream/promises';
 import {
   initialGain,
@@ -18,14 +20,16 @@ import { planTrim, type Interval } from '../domain/audio/trim.js';
 import { validateDecoded, validateProbe, type DurationLimits, type ProbeFacts } from '../domain/audio/validate.js';
 import {
   analysisCommand,
-  encodeCommand,
+  encodeCommands,
   gainProbeCommand,
-  measureCommand,
+  probeSamplePlan,
   type ChainOptions,
+  type EncodeCommands,
+  type ProbeSample,
   type RenditionTarget,
 } from './commands.js';
-import { isEbur128SummaryLine, isSilenceLine, parseEbur128Summary, parseSilences } from './parse.js';
-import { MediaError, type MediaRunner } from './runner.js';
+import { isAstatsPeakLine, isEbur128SummaryLine, isSilenceLine, parseAstatsPeakDb, parseEbur128Summary, parseIntegratedLufs, parseSilences } from './parse.js';
+import { MediaError, type MediaRunner, type RunResult } from './runner.js';
 
 export interface PipelineSettings {
   target: LoudnessTarget;
@@ -33,6 +37,8 @@ export interface PipelineSettings {
   limits: DurationLimits;
   renditions: { name: 'mp3' | 'opus'; bitrateKbps: number }[];
   timeoutSec: number;
+  /** Run the costliest encoder in a process of its own (worth it with a second core). */
+  parallelEncoders: boolean;
 }
 
 /** A rendition encoded into the work directory, with its measured facts. */
@@ -51,10 +57,17 @@ const MIME = { mp3: 'audio/mpeg', opus: 'audio/ogg' } as const;
 const FILE_NAME = { mp3: 'rendition.mp3', opus: 'rendition.opus' } as const;
 
 // Share of the progress bar each stage fills; encoding dominates.
-const STAGES = { analyse: [0, 0.25], gain: [0.25, 0.45], encode: [0.45, 0.92], measure: [0.92, 1] } as const;
+const STAGES = { analyse: [0, 0.15], gain: [0.15, 0.2], encode: [0.2, 0.98], describe: [0.98, 1] } as const;
+// Beyond the probes' tolerance plus what sampling adds, and far enough inside the ±1 LU bar that the encoders' own
+// few tenths (an mp3 at 64 kbps comes out about 0.4 LU quieter than what it was fed) still leave the renditions in it.
+const REENCODE_OFF_BY_LU = 0.3;
+// Containers round and pad a little (an mp3 frame is 26 ms); more than this means a truncated file.
+const CONTAINER_SLACK_SEC = 0.25;
+const execFileAsync = promisify(execFile);
 
 /**
- * Probe → analyse (decode once) → validate → find the gain → encode every rendition in one pass → measure the results.
+ * Probe → analyse (decode once, keeping a sample for the gain probes) → validate → find the gain on the sample →
+ * encode every rendition in one pass that also measures the result.
  * Works only on local files in workDir; storage and the database are the caller's business.
  */
 export async function runAudioPipeline(
@@ -63,7 +76,10 @@ export async function runAudioPipeline(
   workDir: string,
   settings: PipelineSettings,
   onProgress: (fraction: number) => void = () => undefined,
+  signal?: AbortSignal,
 ): Promise<PipelineResult> {
+  // Every ffmpeg this pipeline starts is killed when the signal fires (a worker shutting down).
+  if (signal) runner = abortable(runner, signal);
   const stage = (name: keyof typeof STAGES) => (f: number) => {
     const [a, b] = STAGES[name];
     onProgress(a + (b - a) * f);
@@ -83,8 +99,9 @@ export async function runAudioPipeline(
   const probeProblem = validateProbe(facts);
   if (probeProblem) throw new RejectedInput(probeProblem);
 
+  const sample = probeSamplePlan(path.join(workDir, 'probe-sample.f32'), facts.claimedDurationSec ?? null);
   const analysis = await asRejection(
-    runner.run(analysisCommand(input, { thresholdDb: settings.silence.thresholdDb, minSec: settings.silence.trimMinSec }), {
+    runner.run(analysisCommand(input, { thresholdDb: settings.silence.thresholdDb, minSec: settings.silence.trimMinSec }, sample), {
       timeoutSec: settings.timeoutSec,
       expectedDurationSec: facts.claimedDurationSec ?? undefined,
       onProgress: stage('analyse'),
@@ -102,53 +119,127 @@ export async function runAudioPipeline(
   const trim = planned.start > 0 || planned.end < decodedDurationSec ? planned : null;
   const keptDurationSec = trim ? trim.end - trim.start : decodedDurationSec;
 
-  const chain = (gainDb: number): ChainOptions => ({
+  const chain = (gainDb: number, limit: boolean): ChainOptions => ({
     gainDb,
     limiterCeilingDb: limiterCeilingDb(settings.target),
     trim: trim ?? undefined,
+    limit,
   });
 
   let gainDb = initialGain(loudness.integratedLufs, settings.target);
-  if (limiterEngages(loudness.truePeakDbtp, gainDb, settings.target)) {
-    const probes: GainProbe[] = [];
+  const limit = limiterEngages(loudness.truePeakDbtp, gainDb, settings.target);
+  const probes: GainProbe[] = [];
+  if (limit) {
+    const source = sample ? { path: sample.path, sample: true } : { path: input, sample: false };
+    const probeSec = sample ? Math.min(keptDurationSec, sampledSec(sample, decodedDurationSec)) : keptDurationSec;
     for (let pass = 0; pass < MAX_GAIN_PASSES; pass++) {
-      const measured = await runner.run(gainProbeCommand(input, chain(gainDb)), {
+      const measured = await runner.run(gainProbeCommand(source, chain(gainDb, true)), {
         timeoutSec: settings.timeoutSec,
-        expectedDurationSec: keptDurationSec * MAX_GAIN_PASSES,
+        expectedDurationSec: probeSec,
         onProgress: (f) => stage('gain')((pass + f) / MAX_GAIN_PASSES),
         keep: isEbur128SummaryLine,
       });
-      const lufs = parseEbur128Summary(measured.kept)?.integratedLufs ?? Number.NEGATIVE_INFINITY;
+      const lufs = parseIntegratedLufs(measured.kept) ?? Number.NEGATIVE_INFINITY;
       probes.push({ gainDb, integratedLufs: lufs });
       if (isOnTarget(lufs, settings.target)) break;
       gainDb = nextGain(probes, settings.target);
     }
   }
+  if (sample) await fs.promises.rm(sample.path, { force: true });
   stage('gain')(1);
 
   const targets: RenditionTarget[] = settings.renditions.map((r) => ({ ...r, path: path.join(workDir, FILE_NAME[r.name]) }));
-  await runner.run(encodeCommand(input, chain(gainDb), targets), {
-    timeoutSec: settings.timeoutSec,
-    expectedDurationSec: keptDurationSec,
-    onProgress: stage('encode'),
-  });
+  const link = settings.parallelEncoders && targets.length > 1 && targets.some((t) => t.name === 'opus') ? await makeLink(workDir) : null;
+  const side = link ? { name: 'opus' as const, link } : null;
+  let encoded = await encode(runner, encodeCommands(input, chain(gainDb, limit), targets, side), settings.timeoutSec, keptDurationSec, stage('encode'));
+  // The probes listened to a sample: should the whole land far from it, encode once more at the corrected gain
+  // rather than hand out a rendition near the edge of the quality bar.
+  if (limit && Math.abs(encoded.loudness.integratedLufs - settings.target.integratedLufs) > REENCODE_OFF_BY_LU) {
+    gainDb = nextGain([...probes, { gainDb, integratedLufs: encoded.loudness.integratedLufs }], settings.target);
+    encoded = await encode(runner, encodeCommands(input, chain(gainDb, limit), targets, side), settings.timeoutSec, keptDurationSec, stage('encode'));
+  }
 
   const renditions: EncodedRendition[] = [];
   for (const [i, t] of targets.entries()) {
-    renditions.push(await describeRendition(runner, t, settings.timeoutSec));
-    stage('measure')((i + 1) / targets.length);
+    renditions.push(await describeRendition(runner, t, encoded));
+    stage('describe')((i + 1) / targets.length);
   }
   return { sourceDurationSec: decodedDurationSec, trim, gainDb, renditions };
 }
 
-async function describeRendition(runner: MediaRunner, t: RenditionTarget, timeoutSec: number): Promise<EncodedRendition> {
+/** How much of the source the sample holds (blocks × block length, the last block maybe short). */
+function sampledSec(sample: ProbeSample, durationSec: number): number {
+  const blocks = Math.ceil(durationSec / sample.everySec);
+  return blocks * sample.blockSec;
+}
+
+interface Encoded {
+  /** The processed signal every encoder received: its length and loudness. */
+  durationSec: number;
+  loudness: { integratedLufs: number; truePeakDbtp: number };
+}
+
+/** Runs the encode: the main command alone, or main and side together, connected by a FIFO. */
+async function encode(
+  runner: MediaRunner,
+  cmds: EncodeCommands,
+  timeoutSec: number,
+  expectedDurationSec: number,
+  onProgress: (f: number) => void,
+): Promise<Encoded> {
+  const keep = (l: string) => isEbur128SummaryLine(l) || isAstatsPeakLine(l);
+  const mainOpts = { timeoutSec, expectedDurationSec, onProgress, keep };
+  let main: RunResult;
+  if (!cmds.side) {
+    main = await runner.run(cmds.main, mainOpts);
+  } else {
+    // Either side failing stops the other: the survivor would otherwise wait on a FIFO nobody opens.
+    const stop = new AbortController();
+    const runs = [runner.run(cmds.main, { ...mainOpts, signal: stop.signal }), runner.run(cmds.side, { timeoutSec, signal: stop.signal })];
+    for (const r of runs) r.catch(() => stop.abort());
+    const settled = await Promise.allSettled(runs);
+    const failed = settled.flatMap((x) => (x.status === 'rejected' ? [x.reason as unknown] : []));
+    // The one that failed first says why (a bad input is final); the other one was only stopped.
+    if (failed.length > 0) throw failed.find((e) => e instanceof MediaError && e.kind === 'bad_input') ?? failed[0];
+    main = (settled[0] as PromiseFulfilledResult<RunResult>).value;
+  }
+  const loudness = parseEbur128Summary(main.kept);
+  const integratedLufs = parseIntegratedLufs(main.kept);
+  const truePeakDbtp = loudness?.truePeakDbtp ?? parseAstatsPeakDb(main.kept);
+  if (integratedLufs === null || truePeakDbtp === null || main.lastTimeSec === null) {
+    throw new MediaError('the encode pass printed no measurements', 'transient', main.tail);
+  }
+  return { durationSec: main.lastTimeSec, loudness: { integratedLufs, truePeakDbtp } };
+}
+
+/** A FIFO for the side encoder, or null where the system has none (the encoders then share one process). */
+async function makeLink(workDir: string): Promise<string | null> {
+  const link = path.join(workDir, 'processed.f32');
+  try {
+    await execFileAsync('mkfifo', [link]);
+    return link;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A rendition's facts. Loudness and length are those of the processed signal measured inside the encode pass (the
+ * decoders return exactly its length, encoder delay removed); ffprobe confirms the file is what was asked for and
+ * that its container agrees on the length.
+ */
+async function describeRendition(runner: MediaRunner, t: RenditionTarget, encoded: Encoded): Promise<EncodedRendition> {
   const probe = await runner.probe(t.path);
   const stream = probe.streams.find((s) => s.codecType === 'audio');
-  const measured = await runner.run(measureCommand(t.path), { timeoutSec, keep: isEbur128SummaryLine });
-  const loud = parseEbur128Summary(measured.kept);
-  if (!stream || !loud || measured.lastTimeSec === null) {
-    throw new MediaError(`rendition ${t.name} could not be measured`, 'transient', measured.tail);
+  const containerSec = stream?.durationSec ?? probe.durationSec;
+  if (!stream || containerSec === null || containerSec === undefined || Math.abs(containerSec - encoded.durationSec) > CONTAINER_SLACK_SEC) {
+    throw new MediaError(
+      `rendition ${t.name}: container says ${containerSec ?? '?'} s, the encode produced ${encoded.durationSec} s`,
+      'transient',
+      [],
+    );
   }
+  const [sizeBytes, sha256] = await Promise.all([fs.promises.stat(t.path).then((s) => s.size), sha256File(t.path)]);
   return {
     name: t.name,
     file: t.path,
@@ -158,11 +249,19 @@ async function describeRendition(runner: MediaRunner, t: RenditionTarget, timeou
     bitrateKbps: t.bitrateKbps,
     channels: stream.channels ?? 1,
     sampleRate: stream.sampleRate ?? 0,
-    durationSec: round3(measured.lastTimeSec),
-    sizeBytes: (await fs.promises.stat(t.path)).size,
-    sha256: await sha256File(t.path),
-    integratedLufs: loud.integratedLufs,
-    truePeakDbtp: loud.truePeakDbtp,
+    durationSec: round3(encoded.durationSec),
+    sizeBytes,
+    sha256,
+    integratedLufs: encoded.loudness.integratedLufs,
+    truePeakDbtp: encoded.loudness.truePeakDbtp,
+  };
+}
+
+function abortable(inner: MediaRunner, signal: AbortSignal): MediaRunner {
+  return {
+    binaries: inner.binaries,
+    probe: (file) => inner.probe(file),
+    run: (spec, opts) => inner.run(spec, { ...opts, signal: opts.signal ? AbortSignal.any([opts.signal, signal]) : signal }),
   };
 }
 

@@ -91,6 +91,10 @@ export function createMediaRunner(binaries: MediaBinaries): MediaRunner {
     binaries,
     run(spec, opts) {
       return new Promise<RunResult>((resolve, reject) => {
+        if (opts.signal?.aborted) {
+          reject(new MediaError('ffmpeg not started: the work was stopped', 'transient', []));
+          return;
+        }
         const tail: string[] = [];
         const kept: string[] = [];
         let lastTimeSec: number | null = null;

@@ -27,6 +27,7 @@ export function pipelineSettings(config: Config): PipelineSettings {
       { name: 'opus', bitrateKbps: m.opusBitrateKbps },
     ],
     timeoutSec: m.timeoutSec,
+    parallelEncoders: m.parallelEncoders,
   };
 }
 
@@ -40,6 +41,7 @@ export async function transcodeEpisode(
   episodeId: string,
   log: Logger,
   onProgress: (fraction: number) => void,
+  signal?: AbortSignal,
 ): Promise<'ready' | 'skipped'> {
   const repo = episodesRepo(deps.db);
   const episode = await repo.get(episodeId);
@@ -53,7 +55,7 @@ export async function transcodeEpisode(
     const input = path.join(workDir, 'original');
     const bytes = await deps.store.downloadTo(episode.originalKey, input);
     log.info({ bytes }, 'original downloaded');
-    const result = await runAudioPipeline(deps.runner, input, workDir, pipelineSettings(deps.config), onProgress);
+    const result = await runAudioPipeline(deps.runner, input, workDir, pipelineSettings(deps.config), onProgress, signal);
     const rows: RenditionRow[] = [];
     for (const { file, ...facts } of result.renditions) {
       const key = objectKeys.rendition(episodeId, facts.name);

@@ -56,9 +56,9 @@ describe('limiter ceiling and engagement', () => {
 describe('isOnTarget', () => {
   it(`accepts ±${LOUDNESS_TOLERANCE_LU} LU`, () => {
     expect(isOnTarget(-16, target)).toBe(true);
-    expect(isOnTarget(-16.35, target)).toBe(true);
-    expect(isOnTarget(-15.65, target)).toBe(true);
-    expect(isOnTarget(-16.5, target)).toBe(false);
+    expect(isOnTarget(-16.15, target)).toBe(true);
+    expect(isOnTarget(-15.85, target)).toBe(true);
+    expect(isOnTarget(-16.3, target)).toBe(false);
     expect(isOnTarget(-15.5, target)).toBe(false);
     expect(isOnTarget(Number.NEGATIVE_INFINITY, target)).toBe(false);
   });

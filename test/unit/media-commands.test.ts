@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { toArgv, type FfmpegSpec } from '../../src/media/command-spec.js';
 import {
   analysisCommand,
-  encodeCommand,
+  encodeCommands,
   encoderOptions,
   gainProbeCommand,
-  measureCommand,
+  LOUDNESS_METER,
+  OVERSAMPLED_PEAK_METER,
+  PROBE_WHOLE_MAX_SEC,
+  probeSamplePlan,
   processingChain,
   type ChainOptions,
   type RenditionTarget,
@@ -110,6 +113,13 @@ describe('processingChain', () => {
     expect(f[limiter + 1]).toBe('aresample=44100');
     expect(f.at(-1)).toBe('aresample=44100');
   });
+
+  it('leaves out the oversampled limiter when it would not act, still ending at 44.1 kHz', () => {
+    const f = filters({ ...chain, limit: false });
+    expect(f.some((x) => x.startsWith('alimiter'))).toBe(false);
+    expect(f).not.toContain('aresample=176400');
+    expect(f).toEqual(['aformat=sample_fmts=flt:channel_layouts=mono', 'volume=5.30dB', 'aresample=44100']);
+  });
 });
 
 describe('analysisCommand', () => {
@@ -133,7 +143,8 @@ describe('analysisCommand', () => {
   it('detects silence with the configured threshold and minimum duration, and measures loudness with true peak', () => {
     const af = optionAfter(out.options, '-af')!.split(',');
     expect(af).toContain('silencedetect=n=-50dB:d=3');
-    expect(af).toContain('ebur128=peak=true');
+    expect(af).toContain(LOUDNESS_METER);
+    expect(LOUDNESS_METER).toBe('ebur128=peak=true:framelog=verbose');
     // Measured on the mono downmix listeners hear.
     expect(af[0]).toBe('aformat=sample_fmts=flt:channel_layouts=mono');
     const other = analysisCommand('x', { thresholdDb: -60, minSec: 0.5 }).outputs[0]!;
@@ -147,102 +158,116 @@ describe('analysisCommand', () => {
   });
 });
 
+describe('probe sample', () => {
+  it('probes sources up to 3 minutes whole, and longer ones on 30 blocks of 3 s spread evenly', () => {
+    expect(PROBE_WHOLE_MAX_SEC).toBe(180);
+    expect(probeSamplePlan('/w/s.f32', null)).toBeNull();
+    expect(probeSamplePlan('/w/s.f32', 180)).toBeNull();
+    expect(probeSamplePlan('/w/s.f32', 1800)).toEqual({ path: '/w/s.f32', blockSec: 3, everySec: 60 });
+    expect(probeSamplePlan('/w/s.f32', 7200)!.everySec).toBe(240);
+    expect(probeSamplePlan('/w/s.f32', 300)!.everySec).toBe(10);
+  });
+
+  it('the analysis writes the sample of the mono downmix as raw float beside its measurements', () => {
+    const spec = analysisCommand('/w/source.wav', { thresholdDb: -50, minSec: 3 }, { path: '/w/s.f32', blockSec: 3, everySec: 60 });
+    expect(spec.complexFilter).toBe(
+      "[0:a:0]aformat=sample_fmts=flt:channel_layouts=mono,asplit=2[whole][part];" +
+        `[whole]silencedetect=n=-50dB:d=3,${LOUDNESS_METER}[measured];` +
+        "[part]aselect='lt(mod(t,60),3)',asetpts=N/SR/TB,aresample=44100[sample]",
+    );
+    expect(spec.outputs).toEqual([
+      { path: '-', options: ['-map', '[measured]', '-f', 'null'] },
+      { path: '/w/s.f32', options: ['-map', '[sample]', '-c:a', 'pcm_f32le', '-f', 'f32le'] },
+    ]);
+  });
+});
+
 describe('gainProbeCommand', () => {
-  it('measures the exact processing chain the encoder will use', () => {
+  it('on the source: the exact processing chain the encoder will use, integrated loudness only', () => {
     const c: ChainOptions = { ...chain, trim: { start: 1, end: 20 } };
-    const spec = gainProbeCommand('/w/source.wav', c);
+    const spec = gainProbeCommand({ path: '/w/source.wav', sample: false }, c);
     const out = spec.outputs[0]!;
+    expect(spec.inputs).toEqual([{ path: '/w/source.wav', options: [] }]);
     expect(optionAfter(out.options, '-map')).toBe('0:a:0');
-    expect(optionAfter(out.options, '-af')).toBe(`${processingChain(c)},ebur128=peak=true`);
+    expect(optionAfter(out.options, '-af')).toBe(`${processingChain(c)},ebur128=framelog=verbose`);
     expect(optionAfter(out.options, '-f')).toBe('null');
     expect(out.path).toBe('-');
   });
+
+  it('on the sample: reads raw mono float at 44.1 kHz and does not trim it again', () => {
+    const c: ChainOptions = { ...chain, trim: { start: 1, end: 20 } };
+    const spec = gainProbeCommand({ path: '/w/s.f32', sample: true }, c);
+    expect(spec.inputs).toEqual([{ path: '/w/s.f32', options: ['-f', 'f32le', '-ar', '44100', '-ac', '1'] }]);
+    expect(optionAfter(spec.outputs[0]!.options, '-af')).toBe(`${processingChain({ ...c, trim: undefined })},ebur128=framelog=verbose`);
+  });
 });
 
-describe('encodeCommand', () => {
+describe('encodeCommands', () => {
   const c: ChainOptions = { ...chain, trim: { start: 0.5, end: 21 } };
-  const spec = encodeCommand('/w/source.wav', c, [mp3, opus]);
 
-  it('decodes the input once', () => {
-    expect(spec.inputs).toEqual([{ path: '/w/source.wav', options: [] }]);
+  describe('in one process', () => {
+    const { main, side } = encodeCommands('/w/source.wav', c, [mp3, opus], null);
+
+    it('decodes the input once and has no side process', () => {
+      expect(main.inputs).toEqual([{ path: '/w/source.wav', options: [] }]);
+      expect(side).toBeNull();
+    });
+
+    it('runs the chain, measures it (true peak on the limiter\'s 4× output), and splits it into one label per rendition', () => {
+      expect(main.complexFilter).toBe(`[0:a:0]${processingChain(c, true)},ebur128=framelog=verbose,asplit=2[out0][out1]`);
+      const filters = processingChain(c, true).split(',');
+      expect(filters[filters.indexOf(filters.find((f) => f.startsWith('alimiter='))!) + 1]).toBe(OVERSAMPLED_PEAK_METER);
+      expect(filters.at(-1)).toBe('aresample=44100');
+    });
+
+    it('without the limiter, ebur128 measures the true peak itself', () => {
+      const plain = encodeCommands('/w/source.wav', { ...c, limit: false }, [mp3, opus], null).main;
+      expect(plain.complexFilter).toBe(`[0:a:0]${processingChain({ ...c, limit: false })},${LOUDNESS_METER},asplit=2[out0][out1]`);
+      expect(plain.complexFilter).not.toContain('astats');
+    });
+
+    it("maps each output to its own split label, with that rendition's encoder", () => {
+      expect(main.outputs).toEqual([
+        { path: '/w/rendition.mp3', options: ['-map', '[out0]', ...encoderOptions(mp3)] },
+        { path: '/w/rendition.opus', options: ['-map', '[out1]', ...encoderOptions(opus)] },
+      ]);
+    });
+
+    it('scales to N renditions', () => {
+      const three = encodeCommands('/w/s.wav', chain, [mp3, opus, { ...mp3, path: '/w/hi.mp3', bitrateKbps: 128 }], null).main;
+      expect(three.complexFilter).toMatch(/,asplit=3\[out0\]\[out1\]\[out2\]$/);
+      expect(three.outputs.map((o) => optionAfter(o.options, '-map'))).toEqual(['[out0]', '[out1]', '[out2]']);
+      expect(encodeCommands('/w/s.wav', chain, [opus], null).main.complexFilter).toMatch(/,asplit=1\[out0\]$/);
+    });
   });
 
-  it('runs the processing chain on the first audio stream and splits it into one label per rendition', () => {
-    expect(spec.complexFilter).toBe(`[0:a:0]${processingChain(c)},asplit=2[out0][out1]`);
-  });
+  describe('side by side', () => {
+    const { main, side } = encodeCommands('/w/source.wav', c, [mp3, opus], { name: 'opus', link: '/w/processed.f32' });
 
-  it('maps each output to its own split label, with that rendition\'s encoder', () => {
-    expect(spec.outputs).toHaveLength(2);
-    const [a, b] = spec.outputs;
-    expect(a!.path).toBe('/w/rendition.mp3');
-    expect(optionAfter(a!.options, '-map')).toBe('[out0]');
-    expect(a!.options).toEqual(['-map', '[out0]', ...encoderOptions(mp3)]);
-    expect(b!.path).toBe('/w/rendition.opus');
-    expect(optionAfter(b!.options, '-map')).toBe('[out1]');
-    expect(b!.options).toEqual(['-map', '[out1]', ...encoderOptions(opus)]);
-  });
+    it('the main process encodes mp3 and sends the measured, processed signal as raw float into the link', () => {
+      expect(main.complexFilter).toBe(`[0:a:0]${processingChain(c, true)},ebur128=framelog=verbose,asplit=2[out0][out1]`);
+      expect(main.outputs).toEqual([
+        { path: '/w/rendition.mp3', options: ['-map', '[out0]', ...encoderOptions(mp3)] },
+        { path: '/w/processed.f32', options: ['-map', '[out1]', '-c:a', 'pcm_f32le', '-f', 'f32le'] },
+      ]);
+    });
 
-  it('scales to N renditions', () => {
-    const three = encodeCommand('/w/s.wav', chain, [mp3, opus, { ...mp3, path: '/w/hi.mp3', bitrateKbps: 128 }]);
-    expect(three.complexFilter).toMatch(/,asplit=3\[out0\]\[out1\]\[out2\]$/);
-    expect(three.outputs.map((o) => optionAfter(o.options, '-map'))).toEqual(['[out0]', '[out1]', '[out2]']);
-    const one = encodeCommand('/w/s.wav', chain, [opus]);
-    expect(one.complexFilter).toMatch(/,asplit=1\[out0\]$/);
-  });
-});
+    it('the side process reads that signal from the link and encodes opus, with no filter of its own', () => {
+      expect(side).toEqual({
+        inputs: [{ path: '/w/processed.f32', options: ['-f', 'f32le', '-ar', '44100', '-ac', '1'] }],
+        outputs: [{ path: '/w/rendition.opus', options: ['-map', '0:a:0', ...encoderOptions(opus)] }],
+      });
+      expect(side!.complexFilter).toBeUndefined();
+    });
 
-describe('measureCommand', () => {
-  it('decodes a rendition as is and measures it', () => {
-    const spec = measureCommand('/w/rendition.mp3');
-    expect(spec.inputs).toEqual([{ path: '/w/rendition.mp3', options: [] }]);
-    const out = spec.outputs[0]!;
-    expect(optionAfter(out.options, '-map')).toBe('0:a:0');
-    expect(optionAfter(out.options, '-af')).toBe('ebur128=peak=true');
-    expect(optionAfter(out.options, '-f')).toBe('null');
-  });
-});
-
-describe('toArgv', () => {
-  const spec = encodeCommand('/w/source.wav', chain, [mp3, opus]);
-  const argv = toArgv(spec);
-
-  it('is non-interactive and overwrites outputs', () => {
-    expect(argv[0]).toBe('-y');
-    expect(argv).toContain('-nostdin');
-    expect(argv).toContain('-hide_banner');
-  });
-
-  it('puts inputs before -filter_complex before outputs', () => {
-    const input = argv.indexOf('-i');
-    const fc = argv.indexOf('-filter_complex');
-    const firstMap = argv.indexOf('-map');
-    expect(argv[input + 1]).toBe('/w/source.wav');
-    expect(argv[fc + 1]).toBe(spec.complexFilter);
-    expect(input).toBeLessThan(fc);
-    expect(fc).toBeLessThan(firstMap);
-    expect(argv.indexOf('/w/rendition.mp3')).toBeLessThan(argv.indexOf('/w/rendition.opus'));
-    expect(argv.at(-1)).toBe('/w/rendition.opus');
-  });
-
-  it('puts each output\'s options before its path, and each input\'s options before -i', () => {
-    const twoInputs: FfmpegSpec = {
-      inputs: [
-        { path: 'a.wav', options: ['-ss', '2'] },
-        { path: 'b.wav', options: [] },
-      ],
-      outputs: [{ path: 'o.mp3', options: ['-c:a', 'libmp3lame'] }],
-    };
-    expect(toArgv(twoInputs)).toEqual([
-      '-y', '-ss', '2', '-i', 'a.wav', '-i', 'b.wav', '-hide_banner', '-nostdin', '-nostats', '-c:a', 'libmp3lame', 'o.mp3',
-    ]);
-  });
-
-  it('has no -filter_complex when the spec has none', () => {
-    expect(toArgv(measureCommand('/w/x.mp3'))).not.toContain('-filter_complex');
-  });
-
-  it('keeps arguments with spaces whole', () => {
-    const a = toArgv(analysisCommand('/w/my file.wav', { thresholdDb: -50, minSec: 3 }));
-    expect(a).toContain('/w/my file.wav');
+    it('the argv both processes receive', () => {
+      expect(toArgv(side!)).toEqual([
+        '-y', '-f', 'f32le', '-ar', '44100', '-ac', '1', '-i', '/w/processed.f32', '-hide_banner', '-nostdin', '-nostats',
+        '-map', '0:a:0', ...encoderOptions(opus), '/w/rendition.opus',
+      ]);
+      const argv = toArgv(main);
+      expect(argv.slice(0, 3)).toEqual(['-y', '-i', '/w/source.wav']);
+      expect(argv.at(-1)).toBe('/w/processed.f32');
+    });
   });
 });

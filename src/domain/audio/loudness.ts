@@ -12,12 +12,12 @@ export interface LoudnessTarget {
   truePeakDbtp: number;
 }
 
-// Close enough: the encoders move the result by a few tenths anyway.
-export const LOUDNESS_TOLERANCE_LU = 0.4;
+// The probes aim close: the lossy encoders' band limits then take a few tenths more off the renditions.
+export const LOUDNESS_TOLERANCE_LU = 0.2;
 // The limiter's ceiling sits below the true-peak ceiling: lossy encoding overshoots inter-sample peaks a little.
 export const LIMITER_MARGIN_DB = 1.0;
-// Beyond this many measuring passes the gain is good enough; they cost a decode each.
-export const MAX_GAIN_PASSES = 3;
+// Beyond this many measuring passes the gain is good enough (they run on a few minutes' sample, not the whole).
+export const MAX_GAIN_PASSES = 4;
 // The most gain the pipeline will apply: more only amplifies noise.
 export const MAX_GAIN_DB = 40;
 
