@@ -1,0 +1,100 @@
+import { Router, type Request, type Response } from 'express';
+import { z, type ZodError } from 'zod';
+import { checkBulletinText, RATE_MAX, RATE_MIN } from '../../domain/bulletins/text.js';
+import { SynthesisFailed, type BulletinService } from '../../services/bulletin-service.js';
+import { toEpisodeView } from '../../services/episode-service.js';
+import { principalOf, requireRole } from '../auth.js';
+import { HttpError } from '../errors.js';
+
+const rate = z
+  .number({ error: `rate must be a whole number of words per minute, ${RATE_MIN}–${RATE_MAX}` })
+  .int(`rate must be a whole number of words per minute, ${RATE_MIN}–${RATE_MAX}`)
+  .min(RATE_MIN, `rate must be at least ${RATE_MIN} words per minute`)
+  .max(RATE_MAX, `rate must be at most ${RATE_MAX} words per minute`)
+  .optional();
+const text = z.string({ error: 'text must be a string' });
+
+const createSchema = z.object(
+  {
+    title: z.string({ error: 'title is required' }).trim().min(1, 'title is required').max(300, 'title: at most 300 characters'),
+    text,
+    language: z.enum(['vi'], { error: 'language: only "vi" (Vietnamese) can be read aloud so far' }).default('vi'),
+    rate,
+    urgent: z.boolean({ error: 'urgent must be true or false' }).default(false),
+  },
+  { error: 'the body must be a JSON object' },
+);
+const previewSchema = z.object({ text, rate, language: createSchema.shape.language }, { error: 'the body must be a JSON object' });
+
+// The field named in the reader's language: every refusal says which field and what is wrong with it.
+const VI_FIELD_MESSAGES: Record<string, string> = {
+  title: 'Tiêu đề (title) là bắt buộc, tối đa 300 ký tự.',
+  text: 'Nội dung bản tin (text) phải là văn bản.',
+  language: 'Ngôn ngữ (language): hiện chỉ đọc được tiếng Việt ("vi").',
+  rate: `Tốc độ đọc (rate) phải là số nguyên từ ${RATE_MIN} đến ${RATE_MAX} (từ mỗi phút).`,
+  urgent: 'Khẩn cấp (urgent) phải là true hoặc false.',
+  '(body)': 'Nội dung yêu cầu phải là một đối tượng JSON.',
+};
+
+function refusal(err: ZodError): HttpError {
+  const details = err.issues.map((i) => ({ field: i.path.join('.') || '(body)', rule: i.code, message: i.message }));
+  const first = details[0]!;
+  return new HttpError(422, 'VALIDATION_FAILED', `${first.field}: ${first.message}`, VI_FIELD_MESSAGES[first.field] ?? `Trường ${first.field} không hợp lệ.`, details);
+}
+
+function parse<T extends z.ZodType>(schema: T, req: Request, maxChars: number): z.infer<T> {
+  const parsed = schema.safeParse(req.body);
+  if (!parsed.success) throw refusal(parsed.error);
+  const r = checkBulletinText((parsed.data as { text: string }).text, maxChars);
+  if (r) throw new HttpError(422, r.code, r.message, r.messageVi, [{ field: 'text', rule: r.code, message: r.message }]);
+  return parsed.data;
+}
+
+/** Aborted when the client goes away before the answer: its synthesis stops rather than run for nobody. */
+function clientGone(res: Response): AbortSignal {
+  const ac = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) ac.abort();
+  });
+  return ac.signal;
+}
+
+const synthesisFailed = (err: SynthesisFailed) =>
+  new HttpError(503, 'TTS_FAILED', `Speech synthesis failed; nothing was saved. Try again. (${err.message})`, 'Không tạo được giọng đọc, bản tin chưa được lưu. Vui lòng thử lại.');
+
+/** Text bulletins: the same people as uploads (an operator's bulletin is its own commune's programme). */
+export function bulletinsRouter(deps: { bulletins: BulletinService; maxChars: number }): Router {
+  const r = Router();
+  r.use(requireRole('admin', 'editor', 'operator'));
+
+  r.post('/', async (req, res) => {
+    const input = parse(createSchema, req, deps.maxChars);
+    const p = principalOf(req);
+    try {
+      const row = await deps.bulletins.create(input, { userId: p.userId, stationId: p.stationId }, req.log, clientGone(res));
+      res.status(202).location(`/api/v1/episodes/${row.id}`).json(toEpisodeView(row, []));
+    } catch (err) {
+      throw err instanceof SynthesisFailed ? synthesisFailed(err) : err;
+    }
+  });
+
+  r.post('/preview', async (req, res) => {
+    const input = parse(previewSchema, req, deps.maxChars);
+    try {
+      const preview = await deps.bulletins.preview(input, req.log, clientGone(res));
+      res
+        .status(200)
+        .type('audio/mpeg')
+        .set({
+          'Content-Length': String(preview.mp3.length),
+          'Cache-Control': 'no-store',
+          'X-Preview-Seconds': preview.durationSec.toFixed(2),
+          'X-Preview-Truncated': String(preview.truncated),
+        })
+        .end(preview.mp3);
+    } catch (err) {
+      throw err instanceof SynthesisFailed ? synthesisFailed(err) : err;
+    }
+  });
+  return r;
+}
