@@ -11,6 +11,8 @@ export interface SchedulerTasks {
   evaluateAlerts(): Promise<{ opened: number; resolved: number; queued: number }>;
   /** Mark devices that fell silent offline (with their presence history rows). */
   sweepPresence?(): Promise<{ offline: number }>;
+  /** Remove resumable uploads left unfinished past their expiry (parts, bookkeeping, orphaned originals). */
+  sweepUploads?(): Promise<number>;
 }
 
 /**
@@ -34,6 +36,8 @@ export function startScheduler(config: Config, logger: Logger, tasks: SchedulerT
   const alerts = guarded('evaluate-alerts', async () => void (await tasks.evaluateAlerts()));
   // The service logs the devices that went offline.
   const presence = guarded('sweep-presence', async () => void (await tasks.sweepPresence?.()));
+  // The upload service logs what it removed.
+  const uploads = guarded('sweep-uploads', async () => void (await tasks.sweepUploads?.()));
   // At start too: episodes left without a job while no scheduler ran are picked up at once.
   void reconcile();
   const running = [
@@ -41,6 +45,7 @@ export function startScheduler(config: Config, logger: Logger, tasks: SchedulerT
     cron.schedule(config.distribution.pushCron, pushes, { name: 'schedule-pushes', noOverlap: true }),
     cron.schedule(config.alerts.cron, alerts, { name: 'evaluate-alerts', noOverlap: true }),
     ...(tasks.sweepPresence ? [cron.schedule(config.live.presenceCron, presence, { name: 'sweep-presence', noOverlap: true })] : []),
+    ...(tasks.sweepUploads ? [cron.schedule(config.upload.sweepCron, uploads, { name: 'sweep-uploads', noOverlap: true })] : []),
   ];
   return { stop: () => running.forEach((t) => void t.destroy()) };
 }
