@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import S3rver from 's3rver';
+import { embeddedMultipartCalls, type UploadDirs } from './embedded-s3-multipart.js';
 
 export interface EmbeddedS3 {
   readonly endpoint: string;
@@ -19,6 +20,9 @@ export async function startEmbeddedS3(opts: { directory: string; port: number; b
     directory: opts.directory,
     configureBuckets: [{ name: opts.bucket }],
   });
+  // Just ahead of s3rver's router (the last of its middleware): the multipart calls it lacks.
+  const koa = server as unknown as { middleware: unknown[]; store: UploadDirs };
+  koa.middleware.splice(koa.middleware.length - 1, 0, embeddedMultipartCalls(koa.store));
   const { port } = await server.run();
   return {
     endpoint: `http://127.0.0.1:${port}`,
