@@ -5,19 +5,21 @@
  *    running in this process, against a direct PutObject of the same file to the same server (and, for reference, a
  *    direct lib-storage multipart Upload, the protocol the API uses); the API process's peak RSS for that upload and
  *    for a ~100 MB one.
- * 2. Transcode: runAudioPipeline on a 30-minute speech file, against the very same ffmpeg/ffprobe commands run by
- *    hand, one after the other.
+ * 2. Transcode: runAudioPipeline on a 30-minute speech file against the expert floor (one measuring decode + one
+ *    encode pass with the same filters, by hand), wall and CPU seconds, on the system ffmpeg and on the bundled one.
+ * 3. Emergencies first: a 60-s urgent bulletin from the end of its upload to ready, on an idle worker and while a
+ *    2-hour programme is being transcoded (the service on its embedded defaults).
+ * 4. Resumable upload: 50 MB with tus through a link cut every 1 MB, bytes on the link against the file's.
  *
  * Human-readable results on stdout, then one JSON line; progress on stderr. Exit 0 even when a target is missed
  * ("target missed"), non-zero only on errors. Sizes and rates use MB = 10^6 bytes.
  *
  * Knobs (environment): BENCH_UPLOAD_SEC (2760 s of 48 kHz stereo s16 ≈ 530 MB), BENCH_SMALL_UPLOAD_SEC (540 ≈ 104 MB),
  * BENCH_UPLOAD_ROUNDS (2; the best round of each side is compared), BENCH_TRANSCODE_SEC (1800),
- * BENCH_SKIP (comma list: upload, transcode), BENCH_DATABASE_URL (a connection allowed to CREATE DATABASE; default
+ * BENCH_SKIP (comma list: upload, transcode, urgent, tus), BENCH_FFMPEG (system, bundled, both: the default), BENCH_DATABASE_URL (a connection allowed to CREATE DATABASE; default
  * DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres; the bench makes and drops its own database),
- * REDIS_URL, BENCH_TMP (parent of the temp dir), BENCH_API_ENTRY (what the API process runs, default src/main.ts through tsx; a .js/.mjs path runs on plain node),
- * BENCH_TRANSCODE_ORDER (sequential: the pipeline, then every command by hand — the default; interleaved: each command
- * replayed by hand right after the pipeline ran it, which is steadier on a machine with other load).
+ * REDIS_URL, BENCH_TMP (parent of the temp dir), BENCH_API_ENTRY (what the API process runs, default the build,
+ * dist/src/main.js; src/main.ts runs it through tsx).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -30,22 +32,21 @@ import { Upload } from '@aws-sdk/lib-storage';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../config/index.js';
-import { resolveMediaBinaries, type MediaBinaries } from '../src/media/binaries.js';
-import { toArgv } from '../src/media/command-spec.js';
-import { runAudioPipeline } from '../src/media/pipeline.js';
-import { createMediaRunner } from '../src/media/runner.js';
-import { pipelineSettings } from '../src/services/transcode-service.js';
+import { availableMediaBinaries, resolveMediaBinaries, type MediaBinaries } from '../src/media/binaries.js';
 import { startEmbeddedS3 } from '../src/storage/embedded-s3.js';
 import { createS3Client } from '../src/storage/s3-client.js';
+import { benchTranscodeWith, printTranscode, speechWav, TRANSCODE_TARGETS } from './ingest-lib/transcode.js';
+import { benchUrgent, printUrgent, URGENT_TARGETS } from './ingest-lib/urgent.js';
+import { startEmbeddedService } from './ingest-lib/service.js';
+import { runTusCutLinkBench, TUS_RATIO_TARGET } from './ingest-lib/tus.js';
 import { Cleanup } from './lib/cleanup.js';
 import { postMultipart } from './lib/multipart.js';
 import { envNumber, fmtMB, freePort, LineTail, log, MB, procStatusBytes, runBinary, sampleRss, seconds, stopChild, type RssReport } from './lib/proc.js';
-import { rebase, recordingRunner, type RecordedOp } from './lib/recording-runner.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SPEECH_FIXTURE = path.resolve(ROOT, '../shared/fixtures/audio/speech-stereo-44k.wav');
 
-const TARGETS = { uploadRatioMin: 0.8, peakRssMaxMB: 150, transcodeRatioMax: 1.15 } as const;
+const TARGETS = { uploadRatioMin: 0.8, peakRssMaxMB: 150, transcode: TRANSCODE_TARGETS, urgent: URGENT_TARGETS } as const;
 
 const knobs = {
   uploadSec: envNumber('BENCH_UPLOAD_SEC', 2760),
@@ -58,7 +59,8 @@ const knobs = {
   // What the API process runs, relative to the project root: TypeScript through tsx (as `npm start` does) or a build.
   // What `npm start` runs: the compiled build (`npm run build` first). BENCH_API_ENTRY=src/main.ts measures tsx.
   apiEntry: process.env.BENCH_API_ENTRY ?? 'dist/src/main.js',
-  transcodeOrder: process.env.BENCH_TRANSCODE_ORDER === 'interleaved' ? 'interleaved' : 'sequential',
+  // Which ffmpeg the transcode runs on: system, bundled, or both (the default: the issue asks for both).
+  ffmpeg: (['system', 'bundled'].includes(process.env.BENCH_FFMPEG ?? '') ? process.env.BENCH_FFMPEG : 'both') as 'system' | 'bundled' | 'both',
 };
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -366,109 +368,6 @@ async function benchUpload(tmp: string, binaries: MediaBinaries, cleanup: Cleanu
 // ---------------------------------------------------------------------------------------------------------------------
 // Transcode
 
-/** Runs one recorded call by hand: the ffmpeg argv from toArgv(spec), or a plain ffprobe. Returns its wall time (ms). */
-async function runOpByHand(binaries: MediaBinaries, op: RecordedOp): Promise<number> {
-  const t0 = performance.now();
-  if (op.kind === 'run') {
-    await runBinary(binaries.ffmpeg, toArgv(op.spec));
-  } else {
-    const { stdout } = await runBinary(binaries.ffprobe, ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', op.file], {
-      stdout: 'collect',
-    });
-    JSON.parse(stdout);
-  }
-  return performance.now() - t0;
-}
-
-async function benchTranscode(tmp: string, binaries: MediaBinaries) {
-  const input = path.join(tmp, `speech-${knobs.transcodeSec}s.wav`);
-  log(`generating ${knobs.transcodeSec} s of speech (looping ${path.basename(SPEECH_FIXTURE)})`);
-  await runBinary(binaries.ffmpeg, [
-    '-nostdin', '-v', 'error', '-y', '-stream_loop', '-1', '-i', SPEECH_FIXTURE, '-t', String(knobs.transcodeSec), '-c:a', 'pcm_s16le', input,
-  ]);
-  const inputSize = fs.statSync(input).size;
-  log(`  ${fmtMB(inputSize)} MB`);
-
-  const settings = pipelineSettings(loadConfig({}));
-  const workDir = path.join(tmp, 'transcode');
-  const handDir = path.join(tmp, 'transcode-by-hand');
-  fs.mkdirSync(workDir);
-  fs.mkdirSync(handDir);
-  const interleaved = knobs.transcodeOrder === 'interleaved';
-  const handMs: number[] = [];
-  // Interleaved: each call is replayed by hand as soon as the pipeline's own call returned, so both sides of a step
-  // run within the same minute (background load drifts less between them); the replay time is taken out of the
-  // pipeline's wall time.
-  const { runner, ops, pausedMs } = recordingRunner(
-    createMediaRunner(binaries),
-    interleaved ? async (op) => void handMs.push(await runOpByHand(binaries, rebase(op, workDir, handDir))) : undefined,
-  );
-
-  log(`running the pipeline (runAudioPipeline)${interleaved ? ', each call replayed by hand right after it' : ''}`);
-  let lastLogged = -1;
-  const t0 = performance.now();
-  const result = await runAudioPipeline(runner, input, workDir, settings, (f) => {
-    const pct = Math.floor(f * 10) * 10;
-    if (pct > lastLogged) {
-      lastLogged = pct;
-      log(`  pipeline ${pct}% (${seconds(performance.now() - t0).toFixed(0)} s)`);
-    }
-  });
-  const pipelineSec = seconds(performance.now() - t0 - pausedMs());
-  log(`  pipeline done in ${pipelineSec.toFixed(1)} s: ${ops.length} calls`);
-
-  let handSec: number;
-  if (interleaved) {
-    handSec = seconds(handMs.reduce((a, b) => a + b, 0));
-  } else {
-    // Same commands, same order, one after the other; no fluent-ffmpeg, no parsing.
-    log(`running the same ${ops.length} commands by hand`);
-    const h0 = performance.now();
-    for (const op of ops) handMs.push(await runOpByHand(binaries, rebase(op, workDir, handDir)));
-    handSec = seconds(performance.now() - h0);
-  }
-  log(`  by hand: ${handSec.toFixed(1)} s`);
-
-  const passes = ops.filter((o) => o.kind === 'run').length;
-  const probes = ops.length - passes;
-  const ratio = pipelineSec / handSec;
-  const realtime = knobs.transcodeSec / pipelineSec;
-  const overheadSec = pipelineSec - ops.reduce((s, o) => s + o.ms, 0) / 1000;
-  const ok = { ratio: ratio <= TARGETS.transcodeRatioMax };
-
-  out('== Transcode ==');
-  out(`input: ${knobs.transcodeSec} s speech WAV (44.1 kHz stereo s16, ${fmtMB(inputSize)} MB), looped from ${path.basename(SPEECH_FIXTURE)}`);
-  out(`result: gain ${result.gainDb} dB, trim ${result.trim ? `${result.trim.start}–${result.trim.end} s` : 'none'}, ` +
-    result.renditions.map((r) => `${r.name} ${r.durationSec} s ${r.integratedLufs} LUFS ${r.truePeakDbtp} dBTP ${fmtMB(r.sizeBytes)} MB`).join('; '));
-  out(`calls: ${passes} ffmpeg passes + ${probes} ffprobe calls`);
-  out(`baseline: the recorded commands run by hand (ffmpeg ${'<toArgv(spec)>'}, ffprobe -show_format -show_streams -of json), ` +
-    (interleaved ? 'each right after the pipeline\'s own call (BENCH_TRANSCODE_ORDER=interleaved)' : 'one after the other once the pipeline finished'));
-  out(`  ${'step'.padEnd(24)} ${'pipeline s'.padStart(10)} ${'by hand s'.padStart(10)} ${'ratio'.padStart(6)}`);
-  ops.forEach((o, i) => {
-    const h = handMs[i] ?? 0;
-    out(`  ${o.label.padEnd(24)} ${(o.ms / 1000).toFixed(2).padStart(10)} ${(h / 1000).toFixed(2).padStart(10)} ${(o.ms / h).toFixed(2).padStart(6)}`);
-  });
-  out(`  outside runner calls (stat, sha256, parsing…): ${overheadSec.toFixed(2)} s`);
-  out(`pipeline wall: ${pipelineSec.toFixed(1)} s; same commands by hand: ${handSec.toFixed(1)} s`);
-  out(`ratio pipeline / by hand: ${ratio.toFixed(3)}× (target ≤ ${TARGETS.transcodeRatioMax}×) — ${verdict(ok.ratio)}`);
-  out(`realtime factor: ${realtime.toFixed(1)}× (${knobs.transcodeSec} s of audio in ${pipelineSec.toFixed(1)} s)`);
-  out();
-
-  return {
-    inputSec: knobs.transcodeSec,
-    order: knobs.transcodeOrder,
-    pipelineSec: round(pipelineSec, 2),
-    handSec: round(handSec, 2),
-    ratio: round(ratio, 3),
-    realtimeFactor: round(realtime, 1),
-    ffmpegPasses: passes,
-    ffprobeCalls: probes,
-    gainDb: result.gainDb,
-    steps: ops.map((o, i) => ({ step: o.label, pipelineSec: round(o.ms / 1000, 2), handSec: round((handMs[i] ?? 0) / 1000, 2) })),
-    ok,
-  };
-}
-
 // ---------------------------------------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
@@ -501,9 +400,40 @@ async function main(): Promise<number> {
       cleanup.add('remove temp dir', () => fs.promises.rm(tmp, { recursive: true, force: true }));
     }
     if (!knobs.skip.has('transcode')) {
-      const t = await benchTranscode(tmp, binaries);
-      summary.transcode = t;
-      if (!t.ok.ratio) missed.push('transcode ratio');
+      const input = path.join(tmp, `speech-${knobs.transcodeSec}s.wav`);
+      log(`generating ${knobs.transcodeSec} s of speech (looping ${path.basename(SPEECH_FIXTURE)})`);
+      const inputSize = await speechWav(binaries.ffmpeg, SPEECH_FIXTURE, input, knobs.transcodeSec);
+      const all = [];
+      for (const bins of availableMediaBinaries().filter((b) => knobs.ffmpeg === 'both' || b.source === knobs.ffmpeg)) {
+        all.push(await benchTranscodeWith(bins, input, knobs.transcodeSec, tmp));
+      }
+      summary.transcode = { inputSec: knobs.transcodeSec, runs: all };
+      missed.push(...printTranscode(out, knobs.transcodeSec, fmtMB(inputSize), all));
+    }
+    if (!knobs.skip.has('urgent')) {
+      const u = await benchUrgent({
+        root: ROOT,
+        tmp,
+        bins: availableMediaBinaries()[0]!,
+        fixtures: { wav: SPEECH_FIXTURE, mp3: path.resolve(ROOT, '../shared/fixtures/audio/speech-128k.mp3') },
+        redisUrl: knobs.redisUrl,
+        cleanup,
+      });
+      summary.urgent = u;
+      missed.push(...printUrgent(out, u));
+    }
+    if (!knobs.skip.has('tus')) {
+      const dir = fs.mkdtempSync(path.join(tmp, 'tus-'));
+      const service = await startEmbeddedService({ root: ROOT, dir, bins: availableMediaBinaries()[0]!, redisUrl: knobs.redisUrl, cleanup, name: 'tus' });
+      log('tus: 50 MB through a link cut every 1 MB');
+      const t = await runTusCutLinkBench({ baseUrl: service.base, token: service.token, tmpDir: dir });
+      summary.tus = t;
+      const ok = t.ratio <= TUS_RATIO_TARGET;
+      out('== Resumable upload over a weak link ==');
+      out(`${(t.fileBytes / MB).toFixed(1)} MB file through a proxy that cuts every connection after 1 MB: ${t.cuts} cuts, ${t.connections} connections, ${t.wallSec.toFixed(1)} s`);
+      out(`bytes sent ${(t.bytesSent / MB).toFixed(2)} MB = ${t.ratio.toFixed(3)}× the file (floor: the file itself, 1×; target ≤ ${TUS_RATIO_TARGET}×) — ${verdict(ok)}`);
+      out();
+      if (!ok) missed.push('tus bytes sent');
     }
     summary.loadAfter = os.loadavg().map((l) => round(l, 2));
     summary.targetsMissed = missed;

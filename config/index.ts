@@ -59,6 +59,9 @@ const envSchema = z.object({
   ADMIN_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
 
   UPLOAD_MAX_BYTES: int(1, Number.MAX_SAFE_INTEGER).default(1024 ** 3),
+  // A resumable (tus) upload left unfinished this long is removed, parts and all.
+  UPLOAD_EXPIRY_SEC: int(1, 30 * 24 * 3600).default(24 * 3600),
+  UPLOAD_SWEEP_CRON: z.string().default('*/10 * * * *'),
   EPISODE_MIN_DURATION_SEC: num(0, 3600).default(1),
   EPISODE_MAX_DURATION_SEC: num(1, 48 * 3600).default(4 * 3600),
   LOUDNESS_TARGET_LUFS: num(-40, -5).default(-16),
@@ -74,8 +77,12 @@ const envSchema = z.object({
   FFMPEG_PATH: optionalText,
   FFPROBE_PATH: optionalText,
   FFMPEG_TIMEOUT_SEC: int(10, 24 * 3600).default(3 * 3600),
+  // auto: the opus encoder gets a process of its own when there is a second core to run it on.
+  MEDIA_PARALLEL_ENCODERS: z.enum(['auto', 'true', 'false'], { error: 'must be auto, true or false' }).default('auto'),
 
   TRANSCODE_CONCURRENCY: int(1, 64).default(1),
+  // Emergency bulletins get a worker of their own, so one is always free while a long programme transcodes.
+  URGENT_TRANSCODE_CONCURRENCY: int(1, 64).default(1),
   JOB_ATTEMPTS: int(1, 100).default(5),
   JOB_BACKOFF_MS: int(100, 24 * 3600 * 1000).default(15_000),
   JOB_LOCK_MS: int(1000, 3600 * 1000).default(30_000),
@@ -112,6 +119,14 @@ const envSchema = z.object({
   ALERT_FILE_LEAD_MIN: int(1, 24 * 60).default(60),
   ALERT_WEBHOOK_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional()),
   ALERT_WEBHOOK_SECRET: optionalText.pipe(z.string().regex(/^whsec_[A-Za-z0-9+/=]{32,}$/, 'must be a Standard Webhooks secret: whsec_ and base64').optional()),
+
+  // Text bulletins read aloud (eSpeak NG). auto: Debian's espeak-ng when installed, else the WebAssembly build.
+  TTS_ENGINE: z.enum(['auto', 'wasm', 'espeak-ng'], { error: 'must be auto, wasm or espeak-ng' }).default('auto'),
+  TTS_ESPEAK_PATH: optionalText,
+  TTS_MAX_CHARS: int(1, 100_000).default(5000),
+  // Words per minute; 150 is unhurried enough for loudspeakers on poles, where echo blurs fast speech.
+  TTS_RATE: int(80, 300).default(150),
+  TTS_ABBREVIATIONS_FILE: optionalText,
 });
 
 export interface Config {
@@ -137,7 +152,12 @@ export interface Config {
     readonly uploadMode: 'multipart' | 'stream';
   };
   readonly adminToken?: string;
-  readonly upload: { readonly maxBytes: number };
+  readonly upload: {
+    readonly maxBytes: number;
+    /** Resumable uploads: how long an unfinished one is kept, and when expired ones are swept. */
+    readonly expirySec: number;
+    readonly sweepCron: string;
+  };
   readonly media: {
     readonly minDurationSec: number;
     readonly maxDurationSec: number;
@@ -151,6 +171,7 @@ export interface Config {
     readonly ffmpegPath?: string;
     readonly ffprobePath?: string;
     readonly timeoutSec: number;
+    readonly parallelEncoders: boolean;
   };
   readonly distribution: {
     readonly quietStart: string;
@@ -175,6 +196,7 @@ export interface Config {
   };
   readonly jobs: {
     readonly transcodeConcurrency: number;
+    readonly urgentTranscodeConcurrency: number;
     readonly attempts: number;
     readonly backoffMs: number;
     readonly lockMs: number;
@@ -200,6 +222,17 @@ export interface Config {
     /** Where alerts are sent as Standard Webhooks events (none when unset). */
     readonly webhookUrl?: string;
     readonly webhookSecret?: string;
+  };
+  /** Text bulletins read aloud. */
+  readonly tts: {
+    readonly engine: 'auto' | 'wasm' | 'espeak-ng';
+    /** Debian's espeak-ng binary; looked up on PATH when unset. */
+    readonly espeakPath?: string;
+    readonly maxChars: number;
+    /** Words per minute when a bulletin names none. */
+    readonly rate: number;
+    /** A JSON object of extra abbreviations ({"UBND": "uỷ ban nhân dân"}) on top of the built-in table. */
+    readonly abbreviationsFile?: string;
   };
 }
 
@@ -260,7 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       uploadMode: e.S3_UPLOAD_MODE === 'auto' ? (e.S3_ENDPOINT === undefined ? 'stream' : 'multipart') : e.S3_UPLOAD_MODE,
     },
     adminToken: e.ADMIN_TOKEN,
-    upload: { maxBytes: e.UPLOAD_MAX_BYTES },
+    upload: { maxBytes: e.UPLOAD_MAX_BYTES, expirySec: e.UPLOAD_EXPIRY_SEC, sweepCron: e.UPLOAD_SWEEP_CRON },
     media: {
       minDurationSec: e.EPISODE_MIN_DURATION_SEC,
       maxDurationSec: e.EPISODE_MAX_DURATION_SEC,
@@ -274,6 +307,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       ffmpegPath: e.FFMPEG_PATH,
       ffprobePath: e.FFPROBE_PATH,
       timeoutSec: e.FFMPEG_TIMEOUT_SEC,
+      parallelEncoders: e.MEDIA_PARALLEL_ENCODERS === 'auto' ? os.availableParallelism() >= 2 : e.MEDIA_PARALLEL_ENCODERS === 'true',
     },
     distribution: {
       quietStart: e.QUIET_HOURS_START,
@@ -297,6 +331,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     jobs: {
       transcodeConcurrency: e.TRANSCODE_CONCURRENCY,
+      urgentTranscodeConcurrency: e.URGENT_TRANSCODE_CONCURRENCY,
       attempts: e.JOB_ATTEMPTS,
       backoffMs: e.JOB_BACKOFF_MS,
       lockMs: e.JOB_LOCK_MS,
@@ -312,6 +347,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       fileLeadMin: e.ALERT_FILE_LEAD_MIN,
       webhookUrl: e.ALERT_WEBHOOK_URL,
       webhookSecret: e.ALERT_WEBHOOK_SECRET,
+    },
+    tts: {
+      engine: e.TTS_ENGINE,
+      espeakPath: e.TTS_ESPEAK_PATH,
+      maxChars: e.TTS_MAX_CHARS,
+      rate: e.TTS_RATE,
+      abbreviationsFile: e.TTS_ABBREVIATIONS_FILE ? path.resolve(e.TTS_ABBREVIATIONS_FILE) : undefined,
     },
   });
 }

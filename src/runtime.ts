@@ -8,11 +8,12 @@ import { migrate } from './db/migrate.js';
 import { createPostgresDatabase } from './db/postgres.js';
 import { usersRepo } from './db/users-repo.js';
 import { createLogger, type Logger } from './logger.js';
-import { resolveMediaBinaries } from './media/binaries.js';
+import { BUNDLED_FFMPEG_NOTE, resolveMediaBinaries } from './media/binaries.js';
 import { createMediaRunner } from './media/runner.js';
 import { closeWorker, createJobQueues, createWorker, type JobQueues } from './queue/queues.js';
 import { episodeService } from './services/episode-service.js';
 import { reconcileEpisodes } from './services/reconciler.js';
+import { resumableUploadService, sweepExpiredUploads, tusStoreFor } from './services/resumable-upload-service.js';
 import type { EmbeddedS3 } from './storage/embedded-s3.js';
 import { createObjectStore, type ObjectStore } from './storage/object-store.js';
 import { createS3Client } from './storage/s3-client.js';
@@ -35,6 +36,8 @@ import { createLiveBus } from './realtime/live-bus.js';
 import { liveNotifier } from './realtime/live-notifier.js';
 import { playNowService } from './services/play-now-service.js';
 import { deviceService, type DeviceService } from './services/device-service.js';
+import { bulletinService } from './services/bulletin-service.js';
+import { createSpeechEngine } from './media/speech/index.js';
 
 export interface Runtime {
   config: Config;
@@ -90,6 +93,8 @@ export async function startRuntime(config: Config, logger = createLogger(config)
     closers.push(async () => s3.destroy());
     const store = createObjectStore(s3, config.s3.bucket, !config.s3.embedded, config.s3.uploadMode);
     await store.ensureBucket();
+    // Resumable (tus) uploads: received by the API, swept after their expiry by the scheduler.
+    const tus = tusStoreFor(config, embedded?.endpoint ?? config.s3.endpoint, db);
 
     const queues = createJobQueues(config);
     closers.push(() => queues.close());
@@ -107,12 +112,18 @@ export async function startRuntime(config: Config, logger = createLogger(config)
     if (runs(config, 'worker')) {
       const runner = createMediaRunner(resolveMediaBinaries(config.media));
       logger.info(runner.binaries, 'media binaries');
+      if (runner.binaries.source === 'bundled') logger.warn({ ffmpeg: runner.binaries.ffmpeg }, BUNDLED_FFMPEG_NOTE);
       const deps = { config, db, store, runner };
-      const worker = createWorker(config, 'transcode', transcodeHandler(deps, logger), config.jobs.transcodeConcurrency);
       const onTranscodeFailed = transcodeFailureHook(deps, logger, config.jobs.attempts);
-      worker.on('failed', (job, err) => void onTranscodeFailed(job, err));
-      worker.on('error', (err) => logger.warn({ err }, 'transcode worker error'));
-      closers.push(() => closeWorker(worker, config.jobs.lockMs));
+      for (const [name, concurrency] of [
+        ['transcode', config.jobs.transcodeConcurrency],
+        ['transcode-urgent', config.jobs.urgentTranscodeConcurrency],
+      ] as const) {
+        const worker = createWorker(config, name, transcodeHandler(deps, logger), concurrency);
+        worker.on('failed', (job, err) => void onTranscodeFailed(job, err));
+        worker.on('error', (err) => logger.warn({ err, queue: name }, 'transcode worker error'));
+        closers.push(() => closeWorker(worker, config.jobs.lockMs));
+      }
       const pushWorker = createWorker(config, 'push', pushHandler(push, logger), config.distribution.pushConcurrency);
       pushWorker.on('error', (err) => logger.warn({ err }, 'push worker error'));
       closers.push(() => closeWorker(pushWorker, config.jobs.lockMs));
@@ -128,6 +139,7 @@ export async function startRuntime(config: Config, logger = createLogger(config)
         schedulePushes: () => push.scheduleDue(),
         evaluateAlerts: () => alerts.evaluate(),
         sweepPresence: () => presence.sweepPresence(),
+        sweepUploads: () => sweepExpiredUploads(tus, logger),
       });
       closers.push(async () => scheduler.stop());
     }
@@ -167,6 +179,15 @@ export async function startRuntime(config: Config, logger = createLogger(config)
         deviceSeen: (id) => void devices.seen(id).catch((err: unknown) => logger.warn({ err, deviceId: id }, 'device presence not recorded')),
       });
       closers.push(async () => hub.close());
+      const episodes = episodeService({ db, store, queues, logger });
+      const bulletins = bulletinService({
+        config,
+        episodes,
+        engine: createSpeechEngine(config.tts, logger.child({ part: 'tts' })),
+        runner: createMediaRunner(resolveMediaBinaries(config.media)),
+        logger,
+      });
+      closers.push(() => bulletins.close());
       const plans = planService({
         db,
         config,
@@ -184,6 +205,7 @@ export async function startRuntime(config: Config, logger = createLogger(config)
               (err: unknown) => logger.warn({ err }, 'emergency push not queued now; the next tick will'),
             );
           },
+          onUrgentEpisode: (id) => episodes.promoteUrgent(id, logger),
         },
       });
       const app = createApp({
@@ -218,7 +240,10 @@ export async function startRuntime(config: Config, logger = createLogger(config)
         manifest: manifests,
         tracking: trackingService({ db, config }),
         alerts,
-        episodes: episodeService({ db, store, queues, logger }),
+        episodes,
+        bulletins,
+        tus,
+        uploads: resumableUploadService({ tus, objects: store, episodes }),
         auth: {
           adminToken: config.adminToken,
           ownerOfToken: (h) => users.ownerOfToken(h),

@@ -33,6 +33,11 @@ import type { DeviceService } from '../services/device-service.js';
 import { devicesRouter, stationDevicesRouter } from './routes/devices.js';
 import { fleetRouter } from './routes/fleet.js';
 import { stationHeartbeatRouter } from './routes/station-heartbeat.js';
+import { tusClientScript, tusUploadsRouter } from './routes/tus-uploads.js';
+import type { TusOriginalStore } from '../storage/tus-store.js';
+import type { ResumableUploadService } from '../services/resumable-upload-service.js';
+import { bulletinsRouter } from './routes/bulletins.js';
+import type { BulletinService } from '../services/bulletin-service.js';
 
 const WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/public');
 
@@ -54,6 +59,10 @@ export interface AppDeps {
   hub: ChannelHub;
   playNow: PlayNowService;
   devices: DeviceService;
+  /** Resumable (tus) uploads: the store of their parts and what becomes of a finished one. */
+  tus: TusOriginalStore;
+  uploads: ResumableUploadService;
+  bulletins: BulletinService;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -94,12 +103,15 @@ export function createApp(deps: AppDeps): Express {
       next(new HttpError(429, 'TOO_MANY_FAILED_SIGN_INS', 'Too many requests with invalid tokens; wait a few minutes', 'Quá nhiều lần đăng nhập sai, vui lòng thử lại sau ít phút')),
   });
   api.use(authenticate({ ...deps.auth, onFailure: failedSignIns }));
+  // Before the JSON parser: tus bodies are the file itself.
+  api.use('/uploads/tus', tusUploadsRouter({ config: deps.config, tus: deps.tus, uploads: deps.uploads, stationExists: async (id) => (await deps.stationsRepo.get(id)) !== null }));
   api.use(express.json({ limit: '2mb' }));
   api.get('/me', (req, res) => {
     const p = principalOf(req);
     res.json({ name: p.name, role: p.role, stationId: p.stationId });
   });
   api.use('/episodes', episodesRouter({ config: deps.config, episodes: deps.episodes, store: deps.store }));
+  api.use('/bulletins', bulletinsRouter({ bulletins: deps.bulletins, maxChars: deps.config.tts.maxChars }));
   api.use('/stations', stationsRouter({ stations: deps.stations, plans: deps.plans, db: deps.db, devices: deps.devices }), stationDevicesRouter({ devices: deps.devices }));
   api.use('/devices', devicesRouter({ devices: deps.devices }));
   api.use('/fleet', fleetRouter({ devices: deps.devices }));
@@ -114,6 +126,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', api);
   // After the API, so API requests never touch the file system. Revalidated on every load (ETag): a deploy never
   // leaves a browser mixing old and new scripts.
+  // The dashboard's resumable uploads: tus-js-client's browser build, straight from the installed package.
+  app.get('/vendor/tus.min.js', tusClientScript());
   app.use(express.static(WEB_ROOT, { index: 'index.html', maxAge: 0 }));
 
   app.use(errorHandler);

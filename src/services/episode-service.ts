@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Database } from '../db/database.js';
-import { episodesRepo, type EpisodeRow, type EpisodeStatus, type RenditionRow } from '../db/episodes-repo.js';
+import { episodesRepo, type EpisodeRow, type EpisodeSource, type EpisodeStatus, type RenditionRow } from '../db/episodes-repo.js';
 import { REJECTION_RULES } from '../domain/audio/rejection.js';
+import { transcodeJobFor } from '../queue/jobs.js';
 import type { JobQueues } from '../queue/queues.js';
 import { objectKeys } from '../storage/keys.js';
 import type { ObjectStore, StoredObject } from '../storage/object-store.js';
@@ -14,6 +15,15 @@ export interface EpisodeMeta {
   series: string | null;
   language: string;
   description: string | null;
+}
+
+/** How an episode came to be, beyond its metadata. */
+export interface EpisodeOrigin {
+  /** An emergency bulletin: transcoded on the urgent queue, ahead of any programme. */
+  urgent?: boolean;
+  source?: EpisodeSource;
+  sourceText?: string;
+  speechRate?: number;
 }
 
 export interface EpisodeServiceDeps {
@@ -46,6 +56,7 @@ export function episodeService(deps: EpisodeServiceDeps) {
       stored: StoredObject,
       origin: { filename: string | null; contentType: string | null; createdBy: string | null; stationId: string | null },
       log: Logger,
+      opts: EpisodeOrigin = {},
     ): Promise<EpisodeRow> {
       let row: EpisodeRow;
       try {
@@ -59,17 +70,37 @@ export function episodeService(deps: EpisodeServiceDeps) {
           originalSha256: stored.sha256,
           createdBy: origin.createdBy,
           stationId: origin.stationId,
+          urgent: opts.urgent ?? false,
+          source: opts.source ?? 'upload',
+          sourceText: opts.sourceText ?? null,
+          speechRate: opts.speechRate ?? null,
         });
       } catch (err) {
         await deps.store.delete(stored.key).catch((e: unknown) => log.error({ err: e, key: stored.key }, 'could not remove original'));
         throw err;
       }
       try {
-        await deps.queues.add('transcode', { episodeId });
+        await deps.queues.add(transcodeJobFor(row.urgent), { episodeId });
       } catch (err) {
         log.warn({ err, episodeId }, 'queue unavailable: the reconciler will queue this episode');
       }
       return row;
+    },
+
+    /**
+     * An emergency names an episode still being transcoded: it moves to the urgent queue unless its job has
+     * already started (then it is as fast as it gets). The reconciler queues it if Redis is down now.
+     */
+    async promoteUrgent(episodeId: string, log: Logger): Promise<void> {
+      if (!(await repo.markUrgent(episodeId))) return;
+      try {
+        await deps.queues.removePending('transcode', { episodeId });
+        if ((await deps.queues.state('transcode', { episodeId })) === 'active') return;
+        await deps.queues.add('transcode-urgent', { episodeId });
+        log.info({ episodeId }, 'episode moved to the urgent transcode queue');
+      } catch (err) {
+        log.warn({ err, episodeId }, 'queue unavailable: the reconciler will queue this episode');
+      }
     },
 
     get: (id: string) => repo.get(id),
@@ -91,6 +122,11 @@ export interface EpisodeView {
   status: EpisodeStatus;
   /** Set when a commune uploaded it: its own programme. */
   stationId: string | null;
+  urgent: boolean;
+  source: EpisodeSource;
+  /** The bulletin text a 'tts' episode was read from. */
+  text: string | null;
+  speechRate: number | null;
   progress: number;
   error: { code: string; message: string; messageEn: string } | null;
   durationSec: number | null;
@@ -118,6 +154,10 @@ export function toEpisodeView(e: EpisodeRow, renditions: RenditionRow[]): Episod
     description: e.description,
     status: e.status,
     stationId: e.stationId,
+    urgent: e.urgent,
+    source: e.source,
+    text: e.sourceText,
+    speechRate: e.speechRate,
     progress: e.progress,
     error: e.errorCode ? { code: e.errorCode, message: e.errorMessage ?? '', messageEn: englishFor(e.errorCode, e.errorMessage ?? '') } : null,
     durationSec: e.durationSec,

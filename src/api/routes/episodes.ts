@@ -6,18 +6,8 @@ import { toEpisodeView, type EpisodeService } from '../../services/episode-servi
 import { principalOf, requireRole } from '../auth.js';
 import { notFound } from '../errors.js';
 import { receiveUpload } from '../upload/multipart-upload.js';
+import { uploadMetaSchema } from '../upload/upload-meta.js';
 import { sendObject } from '../send-object.js';
-
-const metaSchema = z.object({
-  title: z.string({ error: 'title is required' }).trim().min(1, 'title is required').max(300, 'title: at most 300 characters'),
-  series: z.string().trim().max(120, 'series: at most 120 characters').optional().transform((s) => s || null),
-  language: z
-    .string()
-    .trim()
-    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'language must be a language tag such as vi, en, hmn, tay')
-    .default('vi'),
-  description: z.string().trim().max(5000, 'description: at most 5000 characters').optional().transform((s) => s || null),
-});
 
 const listSchema = z.object({
   status: z.enum(['processing', 'ready', 'failed']).optional(),
@@ -41,17 +31,19 @@ export function episodesRouter(deps: { config: Config; episodes: EpisodeService;
       discard: () => episodes.discardOriginal(episodeId),
     };
     const upload = await receiveUpload(req, sink, deps.config.upload.maxBytes);
-    const meta = metaSchema.safeParse(upload.fields);
+    const meta = uploadMetaSchema.safeParse(upload.fields);
     if (!meta.success) {
       await episodes.discardOriginal(episodeId);
       throw meta.error;
     }
+    const { urgent, ...fields } = meta.data;
     const row = await episodes.create(
       episodeId,
-      meta.data,
+      fields,
       upload.stored,
       { filename: upload.filename, contentType: upload.contentType, createdBy: principal.userId, stationId: principal.stationId },
       req.log,
+      { urgent },
     );
     res.status(202).location(`/api/v1/episodes/${row.id}`).json(toEpisodeView(row, []));
   });

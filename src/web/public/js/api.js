@@ -76,6 +76,28 @@ export async function request(method, path, { body, params, token, signal } = {}
 export const get = async (path, params, opts = {}) => (await request('GET', path, { ...opts, params })).body;
 export const post = (path, body = {}, opts = {}) => request('POST', path, { ...opts, body });
 
+/** A POST whose answer is a file (a bulletin preview): resolves {blob, headers}; errors as request() does. */
+export async function postForBlob(path, body, { signal } = {}) {
+  let res;
+  try {
+    res = await fetch(BASE + path, {
+      method: 'POST',
+      headers: { ...authHeaders(), 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal,
+    });
+  } catch (err) {
+    if (err?.name === 'AbortError') throw err;
+    throw new ApiError(0, null);
+  }
+  if (!res.ok) {
+    const err = await errorFrom(res);
+    if (res.status === 401) onUnauthorized(err);
+    throw err;
+  }
+  return { blob: await res.blob(), headers: res.headers };
+}
+
 /** What a broadcast can be made of: ready programmes and active stations (plans and "Phát ngay" alike). */
 export async function broadcastChoices(signal) {
   const [episodes, stations] = await Promise.all([
@@ -150,3 +172,6 @@ export async function download(path, params, fileName) {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
   return { size: blob.size, type: blob.type };
 }
+
+/** The session's credentials and what to do when they stop working, for clients making their own requests (tus). */
+export const credentials = { headers: () => authHeaders(), unauthorized: (err) => onUnauthorized(err) };

@@ -10,6 +10,7 @@ const ROUTES = [
   { name: 'fleet', pattern: /^\/fleet$/ },
   { name: 'alerts', pattern: /^\/alerts$/ },
   { name: 'playNow', pattern: /^\/play-now$/ },
+  { name: 'composeBulletin', pattern: /^\/bulletins\/new$/ },
   { name: 'home', pattern: /^\/?$/ },
 ];
 

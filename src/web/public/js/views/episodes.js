@@ -120,6 +120,9 @@ export function render(ctx) {
     { class: 'view-episodes' },
     pageHeading(t('ep.title')),
     can.upload(me)
+      ? h('p', { class: 'actions' }, h('a', { class: 'btn btn-primary', href: '#/bulletins/new', dataset: { action: 'compose-bulletin' } }, t('bt.compose')), h('span', { class: 'hint' }, t('bt.composeHint')))
+      : null,
+    can.upload(me)
       ? uploadForm({
           own: me.role === 'operator',
           onUploaded: () => {

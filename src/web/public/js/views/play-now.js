@@ -40,8 +40,11 @@ function stationsCell(p) {
   );
 }
 
-/** The form: episode, stations with "Tất cả các đài", one confirmation naming how many stations. */
-function playForm({ episodes, stations, totalStations, signal, onSent }) {
+/**
+ * The form: episode, stations with "Tất cả các đài", one confirmation naming how many stations.
+ * preselect: an episode to start with (a bulletin just composed).
+ */
+function playForm({ episodes, stations, totalStations, signal, onSent, preselect }) {
   const note = notice();
   if (episodes.length === 0) return h('p', { class: 'empty' }, t('pn.noReady'));
   if (stations.length === 0) return h('p', { class: 'empty' }, t('pn.noStations'));
@@ -49,7 +52,7 @@ function playForm({ episodes, stations, totalStations, signal, onSent }) {
     'select',
     { name: 'episodeId', required: true, class: 'input-wide' },
     h('option', { value: '' }, '—'),
-    episodes.map((e) => h('option', { value: e.id }, [e.title, e.series ? ` — ${e.series}` : '', ` (${fmtDuration(e.durationSec)})`].join(''))),
+    episodes.map((e) => h('option', { value: e.id, selected: e.id === preselect }, [e.title, e.series ? ` — ${e.series}` : '', ` (${fmtDuration(e.durationSec)})`].join(''))),
   );
   const all = h('input', { type: 'checkbox', name: 'all', value: 'all', dataset: { testid: 'pn-all' } });
   const boxes = stations.map((st) => h('input', { type: 'checkbox', name: 'stationIds', value: st.id }));
@@ -191,6 +194,7 @@ export function render(ctx) {
           totalStations: stations.total ?? stations.items.length,
           signal,
           onSent: () => loadList(),
+          preselect: ctx.query.get('episodeId'),
         }),
       );
     } catch (err) {

@@ -1,6 +1,7 @@
 // The upload form (Tải lên): a real progress bar from XMLHttpRequest's upload events, the API's own
 // message when it refuses a file (413 too large, 415 not audio, 422 empty or invalid field).
-import { ApiError, upload } from '../api.js';
+import { ApiError } from '../api.js';
+import { tusUpload } from '../tus-upload.js';
 import { h, replace } from '../dom.js';
 import { apiMessage, EPISODE_LANGUAGES, languageName, t } from '../i18n.js';
 import { fmtBytes, fmtPercent } from '../format.js';
@@ -100,7 +101,8 @@ export function uploadForm({ own, onUploaded }) {
         if (descriptionInput.value.trim()) data.append('description', descriptionInput.value.trim());
         data.append('audio', file, file.name);
 
-        running = upload('/episodes', data, setProgress);
+        // Resumable (tus): a cut link or a reload loses only what was in flight.
+        running = tusUpload(data, setProgress, () => note.show('info', t('up.resumed')));
         setProgress(0, file.size);
         progress.hidden = false;
         submit.disabled = true;
