@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -7,6 +8,21 @@ export interface MediaBinaries {
   ffprobe: string;
   /** Where ffmpeg came from: FFMPEG_PATH, the system's PATH, or the static build in the npm package. */
   source: 'configured' | 'system' | 'bundled';
+  /**
+   * Whether astats can be told to measure the peak alone (ffmpeg ≥ 4.4): the cheap true-peak meter of the encode
+   * pass, and the mark of a build recent enough for the side-by-side encoders. The bundled 2018 build is not: ebur128
+   * measures the true peak itself and both encoders share one process. Read once, at start.
+   */
+  astatsPeakOnly?: boolean;
+}
+
+/** Asks this ffmpeg which astats options it has (a few milliseconds, once). */
+export function detectAstatsPeakOnly(ffmpeg: string): boolean {
+  try {
+    return execFileSync(ffmpeg, ['-hide_banner', '-h', 'filter=astats'], { encoding: 'utf8', timeout: 10_000 }).includes('measure_perchannel');
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -48,15 +64,15 @@ export function resolveMediaBinaries(configured: { ffmpegPath?: string; ffprobeP
   const ffprobe = configured.ffprobePath ?? onPath('ffprobe') ?? fromNpm('@ffprobe-installer/ffprobe');
   if (!ffmpeg) throw new Error('FFMPEG_PATH: no ffmpeg found (not set, not on PATH, @ffmpeg-installer/ffmpeg missing)');
   if (!ffprobe) throw new Error('FFPROBE_PATH: no ffprobe found (not set, not on PATH, @ffprobe-installer/ffprobe missing)');
-  return { ffmpeg, ffprobe, source };
+  return { ffmpeg, ffprobe, source, astatsPeakOnly: detectAstatsPeakOnly(ffmpeg) };
 }
 
 /** Each ffmpeg this machine has, system first: for benchmarks and checks that compare the two. */
 export function availableMediaBinaries(): MediaBinaries[] {
   const found: MediaBinaries[] = [];
   const [ffmpeg, ffprobe] = [onPath('ffmpeg'), onPath('ffprobe')];
-  if (ffmpeg && ffprobe) found.push({ ffmpeg, ffprobe, source: 'system' });
+  if (ffmpeg && ffprobe) found.push({ ffmpeg, ffprobe, source: 'system', astatsPeakOnly: detectAstatsPeakOnly(ffmpeg) });
   const [bundledFfmpeg, bundledFfprobe] = [fromNpm('@ffmpeg-installer/ffmpeg'), fromNpm('@ffprobe-installer/ffprobe')];
-  if (bundledFfmpeg && bundledFfprobe) found.push({ ffmpeg: bundledFfmpeg, ffprobe: bundledFfprobe, source: 'bundled' });
+  if (bundledFfmpeg && bundledFfprobe) found.push({ ffmpeg: bundledFfmpeg, ffprobe: bundledFfprobe, source: 'bundled', astatsPeakOnly: detectAstatsPeakOnly(bundledFfmpeg) });
   return found;
 }

@@ -65,9 +65,12 @@ export function processingChain(o: ChainOptions, peakMeter = false): string {
   return parts.join(',');
 }
 
-/** The meters of the encode pass: true peak from the limiter's oversampled output when it runs, else ebur128's own. */
-export function encodeMeter(chain: ChainOptions): string {
-  return chain.limit === false ? LOUDNESS_METER : INTEGRATED_ONLY;
+/**
+ * The meters of the encode pass: true peak from the limiter's oversampled output when it runs and this ffmpeg's
+ * astats can measure the peak alone, else ebur128's own.
+ */
+export function encodeMeter(chain: ChainOptions, astatsPeakOnly: boolean): string {
+  return chain.limit !== false && astatsPeakOnly ? INTEGRATED_ONLY : LOUDNESS_METER;
 }
 
 /**
@@ -155,12 +158,13 @@ export function encodeCommands(
   chain: ChainOptions,
   targets: RenditionTarget[],
   side: { name: RenditionTarget['name']; link: string } | null,
+  astatsPeakOnly = true,
 ): EncodeCommands {
   const sideTarget = side ? targets.find((t) => t.name === side.name) : undefined;
   const inProcess = targets.filter((t) => t !== sideTarget);
   const branches = inProcess.length + (sideTarget ? 1 : 0);
   const labels = Array.from({ length: branches }, (_, i) => `[out${i}]`);
-  const complexFilter = `[0:a:0]${processingChain(chain, true)},${encodeMeter(chain)},asplit=${branches}${labels.join('')}`;
+  const complexFilter = `[0:a:0]${processingChain(chain, astatsPeakOnly)},${encodeMeter(chain, astatsPeakOnly)},asplit=${branches}${labels.join('')}`;
   const outputs = inProcess.map((t, i) => ({ path: t.path, options: ['-map', labels[i]!, ...encoderOptions(t)] }));
   if (sideTarget && side) outputs.push({ path: side.link, options: ['-map', labels[branches - 1]!, ...RAW_OUTPUT_OPTIONS] });
   return {

@@ -149,14 +149,16 @@ export async function runAudioPipeline(
   stage('gain')(1);
 
   const targets: RenditionTarget[] = settings.renditions.map((r) => ({ ...r, path: path.join(workDir, FILE_NAME[r.name]) }));
-  const link = settings.parallelEncoders && targets.length > 1 && targets.some((t) => t.name === 'opus') ? await makeLink(workDir) : null;
+  // The bundled 2018 ffmpeg stamps a raw-fed opus wrongly (its Ogg says 23.2 s for 21.3 s): it keeps one process.
+  const modern = runner.binaries.astatsPeakOnly ?? false;
+  const link = settings.parallelEncoders && modern && targets.length > 1 && targets.some((t) => t.name === 'opus') ? await makeLink(workDir) : null;
   const side = link ? { name: 'opus' as const, link } : null;
-  let encoded = await encode(runner, encodeCommands(input, chain(gainDb, limit), targets, side), settings.timeoutSec, keptDurationSec, stage('encode'));
+  let encoded = await encode(runner, encodeCommands(input, chain(gainDb, limit), targets, side, modern), settings.timeoutSec, keptDurationSec, stage('encode'));
   // The probes listened to a sample: should the whole land far from it, encode once more at the corrected gain
   // rather than hand out a rendition near the edge of the quality bar.
   if (limit && Math.abs(encoded.loudness.integratedLufs - settings.target.integratedLufs) > REENCODE_OFF_BY_LU) {
     gainDb = nextGain([...probes, { gainDb, integratedLufs: encoded.loudness.integratedLufs }], settings.target);
-    encoded = await encode(runner, encodeCommands(input, chain(gainDb, limit), targets, side), settings.timeoutSec, keptDurationSec, stage('encode'));
+    encoded = await encode(runner, encodeCommands(input, chain(gainDb, limit), targets, side, modern), settings.timeoutSec, keptDurationSec, stage('encode'));
   }
 
   const renditions: EncodedRendition[] = [];

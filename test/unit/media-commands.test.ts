@@ -220,6 +220,12 @@ describe('encodeCommands', () => {
       expect(filters.at(-1)).toBe('aresample=44100');
     });
 
+    it('on an ffmpeg whose astats cannot measure the peak alone (the bundled 2018 build), ebur128 measures it', () => {
+      const old = encodeCommands('/w/source.wav', c, [mp3, opus], null, false).main;
+      expect(old.complexFilter).toBe(`[0:a:0]${processingChain(c)},${LOUDNESS_METER},asplit=2[out0][out1]`);
+      expect(old.complexFilter).not.toContain('astats');
+    });
+
     it('without the limiter, ebur128 measures the true peak itself', () => {
       const plain = encodeCommands('/w/source.wav', { ...c, limit: false }, [mp3, opus], null).main;
       expect(plain.complexFilter).toBe(`[0:a:0]${processingChain({ ...c, limit: false })},${LOUDNESS_METER},asplit=2[out0][out1]`);
