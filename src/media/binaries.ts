@@ -30,7 +30,7 @@ export function detectAstatsPeakOnly(ffmpeg: string): boolean {
  * start so whoever runs the worker knows that installing the system's ffmpeg is worth it.
  */
 export const BUNDLED_FFMPEG_NOTE =
-  'ffmpeg: only the bundled static build is available (@ffmpeg-installer, built in 2018); it measured 2.6× slower than ' +
+  'ffmpeg: only the bundled static build is available (@ffmpeg-installer, built in 2018); it measured 2.8× slower than ' +
   "Debian's ffmpeg 5.1 for the same transcode. Install the system's ffmpeg (apt-get install ffmpeg) for speed.";
 
 const require = createRequire(import.meta.url);

@@ -16,7 +16,7 @@ export interface TranscodeDeps {
   runner: MediaRunner;
 }
 
-export function pipelineSettings(config: Config): PipelineSettings {
+export function pipelineSettings(config: Config, urgent = false): PipelineSettings {
   const m = config.media;
   return {
     target: { integratedLufs: m.loudnessTargetLufs, truePeakDbtp: m.truePeakMaxDbtp },
@@ -27,7 +27,7 @@ export function pipelineSettings(config: Config): PipelineSettings {
       { name: 'opus', bitrateKbps: m.opusBitrateKbps },
     ],
     timeoutSec: m.timeoutSec,
-    parallelEncoders: m.parallelEncoders,
+    parallelEncoders: m.parallelEncoders === 'all' || (m.parallelEncoders === 'urgent' && urgent),
   };
 }
 
@@ -55,7 +55,7 @@ export async function transcodeEpisode(
     const input = path.join(workDir, 'original');
     const bytes = await deps.store.downloadTo(episode.originalKey, input);
     log.info({ bytes }, 'original downloaded');
-    const result = await runAudioPipeline(deps.runner, input, workDir, pipelineSettings(deps.config), onProgress, signal);
+    const result = await runAudioPipeline(deps.runner, input, workDir, pipelineSettings(deps.config, episode.urgent), onProgress, signal);
     const rows: RenditionRow[] = [];
     for (const { file, ...facts } of result.renditions) {
       const key = objectKeys.rendition(episodeId, facts.name);

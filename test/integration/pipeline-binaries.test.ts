@@ -18,11 +18,15 @@ const binaries = availableMediaBinaries();
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-describe.each(binaries.map((b) => [b.source, b] as const))('the transcode pipeline on the %s ffmpeg', (_source, bins) => {
+// A programme (encoders in one process) and an urgent episode (opus beside it through a FIFO, where the build allows).
+const cases = binaries.flatMap((b) => [[b.source, 'programme', b, false] as const, [b.source, 'urgent episode', b, true] as const]);
+
+describe.each(cases)('the transcode pipeline on the %s ffmpeg, as a %s', (_source, _kind, bins, urgent) => {
   it('turns the stereo speech fixture into mp3 and opus at −16 LUFS ± 1 with true peak ≤ −1.5 dBTP', async () => {
     const dir = tempDir();
     dirs.push(dir);
-    const result = await runAudioPipeline(createMediaRunner(bins), path.join(FIXTURES, 'speech-stereo-44k.wav'), dir, pipelineSettings(loadConfig({})));
+    const settings = pipelineSettings(loadConfig({}, { MEDIA_PARALLEL_ENCODERS: 'auto' }), urgent);
+    const result = await runAudioPipeline(createMediaRunner(bins), path.join(FIXTURES, 'speech-stereo-44k.wav'), dir, settings);
     expect(result.renditions.map((r) => r.name).sort()).toEqual(['mp3', 'opus']);
     for (const r of result.renditions) {
       const facts = await inspectAudio(r.file);
