@@ -55,7 +55,15 @@ export async function transcodeEpisode(
     const input = path.join(workDir, 'original');
     const bytes = await deps.store.downloadTo(episode.originalKey, input);
     log.info({ bytes }, 'original downloaded');
-    const result = await runAudioPipeline(deps.runner, input, workDir, pipelineSettings(deps.config, episode.urgent), onProgress, signal);
+    const result = await runAudioPipeline(
+      deps.runner,
+      input,
+      workDir,
+      // A typed bulletin is an announcement someone is waiting to send: it takes the fast path as an urgent one does.
+      pipelineSettings(deps.config, episode.urgent || episode.source === 'tts'),
+      onProgress,
+      signal,
+    );
     const rows: RenditionRow[] = [];
     for (const { file, ...facts } of result.renditions) {
       const key = objectKeys.rendition(episodeId, facts.name);
