@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
@@ -15,6 +14,7 @@ import { api } from '../helpers/api.js';
 import { ADMIN_TOKEN, FIXTURES, clearQueuePrefix, startTestS3, tempDir, testConfig, waitFor } from '../helpers/env.js';
 import { inspectAudio } from '../helpers/media-check.js';
 import { refusalOf, TUS_PATH, tusMetadata, tusUpload } from '../helpers/tus-client.js';
+import { trickleUntilAnswered } from '../helpers/trickle.js';
 import { startUploadLink, type UploadLink } from '../helpers/upload-link.js';
 
 const MAX = 8 * 1024 * 1024;
@@ -185,35 +185,12 @@ describe('resumable uploads (tus 1.0)', () => {
     const location = created.headers.get('location')!;
     expect(location).toMatch(/^\/api\/v1\/uploads\/tus\/[0-9a-f-]{36}$/);
     const png = fs.readFileSync(PNG);
-    const result = await new Promise<{ status: number; body: string; sent: number }>((resolve, reject) => {
-      const req = http.request(`${rt.url}${location}`, {
-        method: 'PATCH',
-        headers: { ...tusHeaders(tokens.editor!), 'upload-offset': '0', 'content-type': 'application/offset+octet-stream', 'content-length': String(6 * 1024 * 1024) },
-      });
-      let sent = 0;
-      let timer: NodeJS.Timeout | undefined;
-      req.on('response', (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c));
-        res.on('end', () => {
-          clearInterval(timer);
-          req.destroy();
-          resolve({ status: res.statusCode!, body, sent });
-        });
-      });
-      req.on('error', (e) => {
-        clearInterval(timer);
-        reject(e);
-      });
-      req.write(png);
-      sent += png.length;
-      const chunk = Buffer.alloc(16 * 1024, 7);
-      timer = setInterval(() => {
-        if (!req.destroyed && sent + chunk.length < 6 * 1024 * 1024) {
-          req.write(chunk);
-          sent += chunk.length;
-        }
-      }, 20);
+    const result = await trickleUntilAnswered(`${rt.url}${location}`, {
+      method: 'PATCH',
+      headers: { ...tusHeaders(tokens.editor!), 'upload-offset': '0', 'content-type': 'application/offset+octet-stream', 'content-length': String(6 * 1024 * 1024) },
+      head: [png],
+      chunkBytes: 16 * 1024,
+      maxBytes: 6 * 1024 * 1024,
     });
     expect(result.status).toBe(415);
     expect(JSON.parse(result.body).error.code).toBe('NOT_AUDIO');

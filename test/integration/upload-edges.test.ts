@@ -8,6 +8,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
 import { createS3Client } from '../../src/storage/s3-client.js';
 import { createUserWithToken } from '../../src/services/user-service.js';
+import { trickleUntilAnswered } from '../helpers/trickle.js';
 import { api, uploadFile } from '../helpers/api.js';
 import { ADMIN_TOKEN, FIXTURES, clearQueuePrefix, startTestS3, tempDir, testConfig, waitFor } from '../helpers/env.js';
 
@@ -84,38 +85,16 @@ describe.each(['multipart', 'stream'])('upload edges: limits, early refusal, dis
   it('answers 415 from the first bytes, while the client is still sending', async () => {
     // A PNG header followed by an endless trickle: the answer must come without the body ever finishing.
     const png = fs.readFileSync(path.join(FIXTURES, 'image-renamed.wav'));
-    const result = await new Promise<{ status: number; body: string; sentBytes: number }>((resolve, reject) => {
-      const boundary = 'loaxa-boundary';
-      const req = http.request(`${rt.url}/api/v1/episodes`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
-      });
-      let sent = 0;
-      let timer: NodeJS.Timeout | undefined;
-      req.on('response', (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c));
-        res.on('end', () => {
-          clearInterval(timer);
-          req.destroy();
-          resolve({ status: res.statusCode!, body, sentBytes: sent });
-        });
-      });
-      req.on('error', (err) => {
-        clearInterval(timer);
-        reject(err);
-      });
-      req.write(`--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nx\r\n`);
-      req.write(`--${boundary}\r\nContent-Disposition: form-data; name="audio"; filename="a.wav"\r\nContent-Type: audio/wav\r\n\r\n`);
-      req.write(png);
-      sent += png.length;
-      const chunk = Buffer.alloc(64 * 1024, 7);
-      timer = setInterval(() => {
-        if (!req.destroyed) {
-          req.write(chunk);
-          sent += chunk.length;
-        }
-      }, 20);
+    const boundary = 'loaxa-boundary';
+    const result = await trickleUntilAnswered(`${rt.url}/api/v1/episodes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      head: [
+        `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nx\r\n`,
+        `--${boundary}\r\nContent-Disposition: form-data; name="audio"; filename="a.wav"\r\nContent-Type: audio/wav\r\n\r\n`,
+        png,
+      ],
+      chunkBytes: 64 * 1024,
     });
     expect(result.status).toBe(415);
     expect(JSON.parse(result.body).error.code).toBe('NOT_AUDIO');
