@@ -1,3 +1,4 @@
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -28,6 +29,19 @@ const envSchema = z.object({
   PORT: int(0, 65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
   PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional()),
+  // Which peers may set X-Forwarded-For/-Proto/-Host. Nothing by default: anyone reaching the port could forge them.
+  TRUST_PROXY: optionalText.pipe(
+    z
+      .string()
+      .refine(isTrustProxy, 'must be false, a hop count (1–10), or a comma-separated list of loopback, linklocal, uniquelocal, IP addresses or CIDR ranges')
+      .optional(),
+  ),
+  // Slow clients. Headers are small and arrive at once even on 3G. A body is cut after this long without a byte (a
+  // slow upload that keeps moving never is); a whole request may take an hour (450 MB at 1 Mbit/s): longer uploads
+  // are what resumable (tus) uploads are for, each piece a request of its own.
+  HTTP_HEADERS_TIMEOUT_SEC: int(1, 3600).default(60),
+  HTTP_BODY_IDLE_TIMEOUT_SEC: int(1, 3600).default(30),
+  HTTP_REQUEST_TIMEOUT_SEC: int(0, 24 * 3600).default(3600),
   DATA_DIR: z.string().default('./data'),
   TMP_DIR: z.string().default(os.tmpdir()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -52,6 +66,8 @@ const envSchema = z.object({
   S3_ACCESS_KEY_ID: z.string().default('S3RVER'),
   S3_SECRET_ACCESS_KEY: z.string().default('S3RVER'),
   S3_FORCE_PATH_STYLE: bool.default(true),
+  // The storage's address as browsers reach it, for presigned links (docker-compose: http://localhost:9000, not minio:9000).
+  S3_PUBLIC_ENDPOINT: optionalText.pipe(z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional()),
   EMBEDDED_S3_PORT: int(0, 65535).default(0),
   S3_UPLOAD_MODE: z.enum(['auto', 'multipart', 'stream'], { error: 'must be auto, multipart or stream' }).default('auto'),
   PRESIGN_TTL_SEC: int(60, 7 * 24 * 3600).default(900),
@@ -62,6 +78,12 @@ const envSchema = z.object({
   // A resumable (tus) upload left unfinished this long is removed, parts and all.
   UPLOAD_EXPIRY_SEC: int(1, 30 * 24 * 3600).default(24 * 3600),
   UPLOAD_SWEEP_CRON: z.string().default('*/10 * * * *'),
+  // Stored originals and renditions with no episode row (an upload cut short) are removed once this old.
+  ORPHAN_GRACE_SEC: int(600, 365 * 24 * 3600).default(24 * 3600),
+  ORPHAN_SWEEP_CRON: z.string().default('41 * * * *'),
+  // The embedded storage refuses writes that would leave less free space under DATA_DIR: the embedded database
+  // shares that disk and cannot run out of space itself.
+  DISK_RESERVE_MB: int(0, 1024 * 1024).default(128),
   EPISODE_MIN_DURATION_SEC: num(0, 3600).default(1),
   EPISODE_MAX_DURATION_SEC: num(1, 48 * 3600).default(4 * 3600),
   LOUDNESS_TARGET_LUFS: num(-40, -5).default(-16),
@@ -128,11 +150,32 @@ const envSchema = z.object({
   // Words per minute; 150 is unhurried enough for loudspeakers on poles, where echo blurs fast speech.
   TTS_RATE: int(80, 300).default(150),
   TTS_ABBREVIATIONS_FILE: optionalText,
+
+  // The printed compliance report (the usual form of a Vietnamese administrative report) and its PDF.
+  REPORT_ISSUER: z.string().trim().min(1).max(200).default('Trung tâm Văn hóa - Thông tin'),
+  REPORT_ISSUER_PARENT: optionalText.pipe(z.string().max(200).optional()),
+  REPORT_PLACE: optionalText.pipe(z.string().max(100).optional()),
+  REPORT_SIGNER_TITLE: z.string().trim().min(1).max(100).default('Giám đốc'),
+  // Debian's package; the PDF download answers 503 when no browser is there.
+  CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
+  REPORT_PDF_TIMEOUT_MS: int(1000, 300_000).default(30_000),
 });
 
 export interface Config {
   readonly role: Role;
-  readonly http: { readonly port: number; readonly host: string; readonly publicUrl?: string };
+  readonly http: {
+    readonly port: number;
+    readonly host: string;
+    readonly publicUrl?: string;
+    /** Express's "trust proxy": false, a hop count, or the addresses/ranges of the proxies in front. */
+    readonly trustProxy: false | number | readonly string[];
+    /** Time to receive a request's headers. */
+    readonly headersTimeoutSec: number;
+    /** Time without a byte while a request body is still arriving; the connection is then closed. */
+    readonly bodyIdleTimeoutSec: number;
+    /** Time to receive a whole request, body included; 0: no limit. */
+    readonly requestTimeoutSec: number;
+  };
   readonly dataDir: string;
   readonly tmpDir: string;
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -140,6 +183,8 @@ export interface Config {
   readonly redis: { readonly url: string; readonly prefix: string };
   readonly s3: {
     readonly endpoint?: string;
+    /** Where browsers reach the storage (presigned links); the endpoint when unset. */
+    readonly publicEndpoint?: string;
     readonly region: string;
     readonly bucket: string;
     readonly accessKeyId: string;
@@ -158,6 +203,11 @@ export interface Config {
     /** Resumable uploads: how long an unfinished one is kept, and when expired ones are swept. */
     readonly expirySec: number;
     readonly sweepCron: string;
+    /** Objects without an episode row: removed when older than graceSec, looked for on orphanSweepCron. */
+    readonly orphanGraceSec: number;
+    readonly orphanSweepCron: string;
+    /** Free space the embedded storage leaves under DATA_DIR; below it uploads get 507 and /readyz says why. */
+    readonly diskReserveBytes: number;
   };
   readonly media: {
     readonly minDurationSec: number;
@@ -195,6 +245,15 @@ export interface Config {
     readonly targets: { readonly rebroadcastsPerMonth: number; readonly ownProgrammesPerMonth: number };
     /** Only episodes of these series count toward the rebroadcast target; all producer episodes when absent. */
     readonly series?: readonly string[];
+  };
+  /** The printed compliance report: who issues it, where, who signs; and the browser that renders its PDF. */
+  readonly report: {
+    readonly issuer: string;
+    readonly issuerParent?: string;
+    readonly place?: string;
+    readonly signerTitle: string;
+    readonly chromiumPath: string;
+    readonly pdfTimeoutMs: number;
   };
   readonly jobs: {
     readonly transcodeConcurrency: number;
@@ -238,6 +297,26 @@ export interface Config {
   };
 }
 
+const TRUST_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isTrustProxy(v: string): boolean {
+  if (v === 'false' || /^([1-9]|10)$/.test(v)) return true;
+  return v.split(',').every((item) => {
+    const x = item.trim();
+    if (TRUST_NAMES.has(x)) return true;
+    const [addr = '', bits, ...rest] = x.split('/');
+    const family = net.isIP(addr);
+    if (family === 0 || rest.length > 0) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  });
+}
+
+function parseTrustProxy(v: string | undefined): false | number | string[] {
+  if (v === undefined || v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((x) => x.trim());
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -268,13 +347,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (e.EPISODE_MIN_DURATION_SEC >= e.EPISODE_MAX_DURATION_SEC) {
     throw new ConfigError('Invalid configuration:\n  EPISODE_MIN_DURATION_SEC: must be below EPISODE_MAX_DURATION_SEC');
   }
+  if (e.HTTP_REQUEST_TIMEOUT_SEC > 0 && e.HTTP_HEADERS_TIMEOUT_SEC > e.HTTP_REQUEST_TIMEOUT_SEC) {
+    throw new ConfigError('Invalid configuration:\n  HTTP_HEADERS_TIMEOUT_SEC: must not exceed HTTP_REQUEST_TIMEOUT_SEC');
+  }
   if (e.ALERT_WEBHOOK_URL && !e.ALERT_WEBHOOK_SECRET) {
     throw new ConfigError('Invalid configuration:\n  ALERT_WEBHOOK_SECRET: required with ALERT_WEBHOOK_URL (receivers must be able to verify alerts)');
   }
   const dataDir = path.resolve(e.DATA_DIR);
   return deepFreeze<Config>({
     role: e.ROLE,
-    http: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL?.replace(/\/$/, '') },
+    http: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''), trustProxy: parseTrustProxy(e.TRUST_PROXY),
+      headersTimeoutSec: e.HTTP_HEADERS_TIMEOUT_SEC,
+      bodyIdleTimeoutSec: e.HTTP_BODY_IDLE_TIMEOUT_SEC,
+      requestTimeoutSec: e.HTTP_REQUEST_TIMEOUT_SEC,
+    },
     dataDir,
     tmpDir: path.resolve(e.TMP_DIR),
     logLevel: e.LOG_LEVEL,
@@ -282,6 +368,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     redis: { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX },
     s3: {
       endpoint: e.S3_ENDPOINT,
+      publicEndpoint: e.S3_ENDPOINT === undefined ? undefined : (e.S3_PUBLIC_ENDPOINT ?? e.S3_ENDPOINT).replace(/\/$/, ''),
       region: e.S3_REGION,
       bucket: e.S3_BUCKET,
       accessKeyId: e.S3_ACCESS_KEY_ID,
@@ -295,7 +382,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       uploadMode: e.S3_UPLOAD_MODE === 'auto' ? (e.S3_ENDPOINT === undefined ? 'stream' : 'multipart') : e.S3_UPLOAD_MODE,
     },
     adminToken: e.ADMIN_TOKEN,
-    upload: { maxBytes: e.UPLOAD_MAX_BYTES, expirySec: e.UPLOAD_EXPIRY_SEC, sweepCron: e.UPLOAD_SWEEP_CRON },
+    upload: {
+      maxBytes: e.UPLOAD_MAX_BYTES,
+      expirySec: e.UPLOAD_EXPIRY_SEC,
+      sweepCron: e.UPLOAD_SWEEP_CRON,
+      orphanGraceSec: e.ORPHAN_GRACE_SEC,
+      orphanSweepCron: e.ORPHAN_SWEEP_CRON,
+      diskReserveBytes: e.DISK_RESERVE_MB * 1024 * 1024,
+    },
     media: {
       minDurationSec: e.EPISODE_MIN_DURATION_SEC,
       maxDurationSec: e.EPISODE_MAX_DURATION_SEC,
@@ -331,6 +425,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       rebroadcastThreshold: e.REBROADCAST_THRESHOLD,
       targets: { rebroadcastsPerMonth: e.TARGET_REBROADCASTS_PER_MONTH, ownProgrammesPerMonth: e.TARGET_OWN_PROGRAMMES_PER_MONTH },
       series: e.REBROADCAST_SERIES?.split(',').map((x) => x.trim()).filter(Boolean),
+    },
+    report: {
+      issuer: e.REPORT_ISSUER,
+      issuerParent: e.REPORT_ISSUER_PARENT,
+      place: e.REPORT_PLACE,
+      signerTitle: e.REPORT_SIGNER_TITLE,
+      chromiumPath: e.CHROMIUM_PATH,
+      pdfTimeoutMs: e.REPORT_PDF_TIMEOUT_MS,
     },
     jobs: {
       transcodeConcurrency: e.TRANSCODE_CONCURRENCY,

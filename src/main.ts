@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from '../config/index.js';
 import { createLogger } from './logger.js';
 import { startRuntime } from './runtime.js';
+import { StartupRefusal } from './startup-refusal.js';
 
 /** Entry point: `node dist/src/main.js [all|api|worker|scheduler]` (or ROLE=...). */
 async function main() {
@@ -18,7 +19,18 @@ async function main() {
     throw err;
   }
   const logger = createLogger(config);
-  const runtime = await startRuntime(config, logger);
+  let runtime;
+  try {
+    runtime = await startRuntime(config, logger);
+  } catch (err) {
+    // A reason a person can act on (the data directory in use, the disk full): said plainly, without a stack.
+    if (err instanceof StartupRefusal) {
+      logger.fatal({ code: err.code }, err.message);
+      console.error(err.describe());
+      process.exit(err.exitCode);
+    }
+    throw err;
+  }
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config, Role } from '../config/index.js';
 import { createApp } from './api/app.js';
+import { createHttpServer } from './api/http-server.js';
 import { startScheduler } from './scheduler/index.js';
 import type { Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
@@ -13,9 +14,12 @@ import { createMediaRunner } from './media/runner.js';
 import { closeWorker, createJobQueues, createWorker, type JobQueues } from './queue/queues.js';
 import { episodeService } from './services/episode-service.js';
 import { reconcileEpisodes } from './services/reconciler.js';
+import { sweepStaleWorkDirs } from './services/work-dirs.js';
+import { sweepOrphanObjects } from './services/orphan-sweep.js';
 import { resumableUploadService, sweepExpiredUploads, tusStoreFor } from './services/resumable-upload-service.js';
 import type { EmbeddedS3 } from './storage/embedded-s3.js';
 import { createObjectStore, type ObjectStore } from './storage/object-store.js';
+import { diskSpaceCheck } from './storage/disk-space.js';
 import { createS3Client } from './storage/s3-client.js';
 import { transcodeFailureHook, transcodeHandler } from '../workers/transcode.js';
 import { pushHandler } from '../workers/push.js';
@@ -24,7 +28,7 @@ import { alertService, type AlertService } from './services/alert-service.js';
 import { serviceSecret } from './db/secrets-repo.js';
 import { stationsRepo } from './db/stations-repo.js';
 import { manifestBuilder } from './services/manifest-service.js';
-import { manifestCache } from './services/manifest-cache.js';
+import { manifestCache, type ManifestCache } from './services/manifest-cache.js';
 import { planService } from './services/plan-service.js';
 import { pushService, type PushService } from './services/push-service.js';
 import { stationService } from './services/station-service.js';
@@ -52,6 +56,8 @@ export interface Runtime {
   alerts: AlertService;
   /** Devices and their presence, when this process serves the API (devices.seen: a sign of life). */
   devices?: DeviceService;
+  /** Built manifests by station, when this process serves the API. */
+  manifests?: ManifestCache;
   close(): Promise<void>;
 }
 
@@ -59,9 +65,9 @@ const runs = (config: Config, role: Exclude<Role, 'all'>) => config.role === 'al
 
 export async function openDatabase(config: Config): Promise<Database> {
   // The embedded database and storage load only when used: a split deployment never pays their memory.
-  const db = config.database.url
-    ? createPostgresDatabase(config.database.url, config.database.poolSize)
-    : await (await import('./db/pglite.js')).createPgliteDatabase(config.database.embeddedDir);
+  // The embedded one also locks DATA_DIR (one process at a time) and says so when its disk is full.
+  if (!config.database.url) return (await import('./db/embedded-database.js')).openEmbeddedDatabase(config, migrate);
+  const db = createPostgresDatabase(config.database.url, config.database.poolSize);
   await migrate(db);
   return db;
 }
@@ -85,13 +91,21 @@ export async function startRuntime(config: Config, logger = createLogger(config)
     let embedded: EmbeddedS3 | undefined;
     if (config.s3.embedded) {
       const { startEmbeddedS3 } = await import('./storage/embedded-s3.js');
-      embedded = await startEmbeddedS3({ directory: config.s3.embeddedDir, port: config.s3.embeddedPort, bucket: config.s3.bucket });
+      embedded = await startEmbeddedS3({
+        directory: config.s3.embeddedDir,
+        port: config.s3.embeddedPort,
+        bucket: config.s3.bucket,
+        reserveBytes: config.upload.diskReserveBytes,
+      });
       closers.push(() => embedded!.close());
       logger.info({ endpoint: embedded.endpoint }, 'embedded S3-compatible storage started');
     }
     const s3 = createS3Client(config.s3, embedded?.endpoint ?? config.s3.endpoint, logger);
     closers.push(async () => s3.destroy());
-    const store = createObjectStore(s3, config.s3.bucket, !config.s3.embedded, config.s3.uploadMode);
+    // Presigned links are signed for the host browsers reach the storage by (S3_PUBLIC_ENDPOINT), not the service's own.
+    const presigner = config.s3.publicEndpoint && config.s3.publicEndpoint !== config.s3.endpoint ? createS3Client(config.s3, config.s3.publicEndpoint, logger) : s3;
+    if (presigner !== s3) closers.push(async () => presigner.destroy());
+    const store = createObjectStore(s3, config.s3.bucket, !config.s3.embedded, config.s3.uploadMode, presigner);
     await store.ensureBucket();
     // Resumable (tus) uploads: received by the API, swept after their expiry by the scheduler.
     const tus = tusStoreFor(config, embedded?.endpoint ?? config.s3.endpoint, db);
@@ -110,6 +124,10 @@ export async function startRuntime(config: Config, logger = createLogger(config)
     const runtime: Runtime = { config, logger, db, store, queues, reconcile, push, alerts, close };
 
     if (runs(config, 'worker')) {
+      // Before any job runs: what workers killed mid-transcode left in TMP_DIR (a failed sweep must not stop the start).
+      await sweepStaleWorkDirs(config.tmpDir, { unownedIdleMs: config.media.timeoutSec * 1000 }, logger).catch((err: unknown) =>
+        logger.warn({ err, tmpDir: config.tmpDir }, 'stale work directories not swept'),
+      );
       const runner = createMediaRunner(resolveMediaBinaries(config.media));
       logger.info(runner.binaries, 'media binaries');
       if (runner.binaries.source === 'bundled') logger.warn({ ffmpeg: runner.binaries.ffmpeg }, BUNDLED_FFMPEG_NOTE);
@@ -140,6 +158,7 @@ export async function startRuntime(config: Config, logger = createLogger(config)
         evaluateAlerts: () => alerts.evaluate(),
         sweepPresence: () => presence.sweepPresence(),
         sweepUploads: () => sweepExpiredUploads(tus, logger),
+        sweepOrphans: () => sweepOrphanObjects({ db, store, logger: logger.child({ part: 'orphans' }) }, { graceSec: config.upload.orphanGraceSec }),
       });
       closers.push(async () => scheduler.stop());
     }
@@ -163,6 +182,7 @@ export async function startRuntime(config: Config, logger = createLogger(config)
       const stationContact = contactThrottle((id) => stationRows.touchContact(id));
       const deviceContact = contactThrottle((id) => devices.seen(id), 30_000);
       const manifests = manifestCache(build);
+      runtime.manifests = manifests;
       // A change made through any API process (this one's included): those stations' next manifest read rebuilds.
       bus.onEvents((events) => {
         manifests.invalidate(events.map((e) => e.stationId));
@@ -257,15 +277,14 @@ export async function startRuntime(config: Config, logger = createLogger(config)
           { name: 'database', check: async () => void (await db.query('SELECT 1')) },
           { name: 'redis', check: () => queues.ping() },
           { name: 'storage', check: () => store.ping() },
+          // The embedded database and storage share DATA_DIR: a full disk is why uploads are refused (507).
+          ...(config.s3.embedded || !config.database.url ? [{ name: 'disk', check: diskSpaceCheck([config.dataDir], config.upload.diskReserveBytes) }] : []),
         ],
       });
       const server: Server = await new Promise((resolve, reject) => {
-        const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+        const s = createHttpServer(app, config.http).listen(config.http.port, config.http.host, () => resolve(s));
         s.once('error', reject);
       });
-      // Uploads over slow links can take long; only an idle connection is cut.
-      server.requestTimeout = 0;
-      server.headersTimeout = 60_000;
       closers.push(
         () =>
           new Promise<void>((resolve) => {

@@ -20,6 +20,7 @@ import { Reporter } from './reporter.js';
 import { buildStatus, statusSummary } from './status.js';
 import { CacheSync } from './sync.js';
 import { agentVersion } from './version.js';
+import { maskToken } from './token-hint.js';
 
 const STATUS_DEBOUNCE_MS = 300;
 const STATUS_HEARTBEAT_MS = 60_000;
@@ -247,7 +248,7 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
   channel.start();
   heartbeatLoop.start();
   log.info(
-    { dir: config.dir, server: config.server, player: config.player ?? null, pollSec: config.pollSec, pollSecLive: config.pollSecLive, heartbeatSec: config.heartbeatSec, version: agentVersion(), pendingReports: reporter.pendingCount() },
+    { dir: config.dir, server: config.server, tokenHint: maskToken(config.token), player: config.player ?? null, pollSec: config.pollSec, pollSecLive: config.pollSecLive, heartbeatSec: config.heartbeatSec, version: agentVersion(), pendingReports: reporter.pendingCount() },
     'agent started',
   );
   requestStatus();

@@ -27,7 +27,8 @@ async function main() {
     level: config.logLevel,
     base: { service: 'loa-xa-agent', pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: ['token', 'config.token', 'headers.authorization'],
+    // A safety net: the banner shows a masked hint only (tokenHint), and nothing should log the token itself.
+    redact: ['token', 'config.token', '*.token', 'headers.authorization', '*.headers.authorization'],
   });
   let agent;
   try {

@@ -23,8 +23,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { authenticate, principalOf, type AuthDeps } from './auth.js';
 import { errorHandler, HttpError } from './errors.js';
+import { anyOriginMayEmbed, securityHeaders } from './security-headers.js';
+import { jsonBody } from './json-body.js';
+import { refuseNul } from './nul-guard.js';
 import { episodesRouter } from './routes/episodes.js';
+import { episodeMediaRouter } from './routes/episode-media.js';
+import { episodeLinks } from '../services/episode-links.js';
 import { healthRouter, type ReadinessCheck } from './routes/health.js';
+import { openApiRouter } from './openapi/router.js';
 import { playNowRouter } from './routes/play-now.js';
 import { stationEventsRouter } from './routes/station-events.js';
 import type { ChannelHub } from '../realtime/channel-hub.js';
@@ -68,7 +74,9 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Forwarded headers (client address for the sign-in limiter, scheme and host for links) only from configured proxies.
+  app.set('trust proxy', Array.isArray(deps.config.http.trustProxy) ? [...deps.config.http.trustProxy] : deps.config.http.trustProxy);
+  app.use(securityHeaders(deps.config));
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -87,11 +95,17 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(healthRouter(deps.readiness));
+  // The contract and the docs page's files are public: before authentication, like health.
+  app.use(openApiRouter());
   // The dashboard: static files that talk to the JSON API below and nothing else.
 
   const api = express.Router();
+  // U+0000 in a path or query string fails at the database: refused here, naming the field.
+  api.use(refuseNul());
   // Signed media links authenticate themselves, so any player on a station can fetch them.
-  api.use('/station/media', stationMediaRouter({ db: deps.db, store: deps.store, stations: deps.stationsRepo, linkSecret: deps.linkSecret, logger: deps.logger }));
+  api.use('/station/media', anyOriginMayEmbed, stationMediaRouter({ db: deps.db, store: deps.store, stations: deps.stationsRepo, linkSecret: deps.linkSecret, logger: deps.logger }));
+  // Likewise the dashboard's short-lived episode links (downloads, listening), where the storage does not sign links.
+  api.use('/episode-media', episodeMediaRouter({ episodes: deps.episodes, store: deps.store, linkSecret: deps.linkSecret }));
   // Guessing tokens is hopeless (256 bits), but a client hammering with bad ones is slowed down all the same.
   // Only failed sign-ins reach the limiter, so a station's polling costs nothing here.
   const failedSignIns = rateLimit({
@@ -99,18 +113,21 @@ export function createApp(deps: AppDeps): Express {
     limit: 60,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    // Keyed by req.ip, which honours X-Forwarded-For only from TRUST_PROXY; by default the header is ignored, as meant.
+    validate: { xForwardedForHeader: false },
     handler: (_req, _res, next) =>
       next(new HttpError(429, 'TOO_MANY_FAILED_SIGN_INS', 'Too many requests with invalid tokens; wait a few minutes', 'Quá nhiều lần đăng nhập sai, vui lòng thử lại sau ít phút')),
   });
   api.use(authenticate({ ...deps.auth, onFailure: failedSignIns }));
   // Before the JSON parser: tus bodies are the file itself.
   api.use('/uploads/tus', tusUploadsRouter({ config: deps.config, tus: deps.tus, uploads: deps.uploads, stationExists: async (id) => (await deps.stationsRepo.get(id)) !== null }));
-  api.use(express.json({ limit: '2mb' }));
+  // Nesting capped besides size: 900,000 levels of "[" parse into +80 MB. The plays batch judges its events one by one.
+  api.use(jsonBody({ limitBytes: 2 * 1024 * 1024, maxDepth: 64 }), refuseNul({ itemwiseBodies: ['/station/plays'] }));
   api.get('/me', (req, res) => {
     const p = principalOf(req);
     res.json({ name: p.name, role: p.role, stationId: p.stationId });
   });
-  api.use('/episodes', episodesRouter({ config: deps.config, episodes: deps.episodes, store: deps.store }));
+  api.use('/episodes', episodesRouter({ config: deps.config, episodes: deps.episodes, store: deps.store, links: episodeLinks({ config: deps.config, store: deps.store, linkSecret: deps.linkSecret }) }));
   api.use('/bulletins', bulletinsRouter({ bulletins: deps.bulletins, maxChars: deps.config.tts.maxChars }));
   api.use('/stations', stationsRouter({ stations: deps.stations, plans: deps.plans, db: deps.db, devices: deps.devices }), stationDevicesRouter({ devices: deps.devices }));
   api.use('/devices', devicesRouter({ devices: deps.devices }));
@@ -120,7 +137,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/station', stationEventsRouter({ hub: deps.hub }), stationHeartbeatRouter({ devices: deps.devices }), playsRouter({ tracking: deps.tracking }), stationFeedRouter({ config: deps.config, manifest: deps.manifest }));
   api.use('/play-now', playNowRouter({ playNow: deps.playNow }));
   api.use('/stats', statsRouter({ tracking: deps.tracking }));
-  api.use('/reports', reportsRouter({ tracking: deps.tracking }));
+  api.use('/reports', reportsRouter({ tracking: deps.tracking, config: deps.config, logger: deps.logger }));
   api.use('/alerts', alertsRouter({ alerts: deps.alerts }));
   api.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `No route ${req.method} ${req.originalUrl}`, 'Không tìm thấy')));
   app.use('/api/v1', api);

@@ -38,7 +38,7 @@ export interface AuthDeps {
 }
 
 const unauthorized = () =>
-  new HttpError(401, 'UNAUTHENTICATED', 'A valid bearer token is required', 'Cần mã truy cập (token) hợp lệ');
+  new HttpError(401, 'UNAUTHENTICATED', 'A valid bearer token is required', 'Cần mã truy cập hợp lệ');
 
 /** Resolves the bearer token to a principal; every route behind it requires one. */
 export function authenticate(deps: AuthDeps): RequestHandler {

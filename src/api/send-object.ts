@@ -3,6 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import type { ObjectStore } from '../storage/object-store.js';
 import { Meter } from '../storage/meter.js';
 import type { ByteSpan } from '../domain/delivery/ranges.js';
+import { parseRangeHeader } from '../domain/delivery/range-header.js';
+import { contentDisposition } from '../domain/delivery/download-name.js';
 import { HttpError } from './errors.js';
 
 export interface ServedObject {
@@ -11,6 +13,8 @@ export interface ServedObject {
   mimeType: string;
   etag: string;
   filename: string;
+  /** inline: for a player (an <audio> element); attachment (the default): saved as filename. */
+  disposition?: 'attachment' | 'inline';
 }
 
 /**
@@ -28,7 +32,7 @@ export async function sendObject(
   res.setHeader('Accept-Ranges', 'bytes');
   res.setHeader('ETag', etag);
   res.setHeader('Content-Type', obj.mimeType);
-  res.setHeader('Content-Disposition', `attachment; filename="${obj.filename}"`);
+  res.setHeader('Content-Disposition', contentDisposition(obj.disposition ?? 'attachment', obj.filename));
   res.setHeader('Cache-Control', 'private, max-age=86400, immutable');
 
   if (req.headers['if-none-match'] === etag) {
@@ -41,14 +45,15 @@ export async function sendObject(
   // If-Range with a different validator means the client's partial copy is stale: send the whole file.
   const ifRange = req.headers['if-range'];
   if (rangeHeader && (!ifRange || ifRange === etag)) {
-    const ranges = req.range(obj.sizeBytes, { combine: true });
-    if (ranges === -1) {
+    // Our own reading, not req.range(): range-parser refuses a suffix longer than the file, which RFC 9110 serves whole.
+    const ranges = parseRangeHeader(rangeHeader, obj.sizeBytes);
+    if (ranges.kind === 'unsatisfiable') {
       res.setHeader('Content-Range', `bytes */${obj.sizeBytes}`);
       throw new HttpError(416, 'RANGE_NOT_SATISFIABLE', `Range ${rangeHeader} is outside the file (${obj.sizeBytes} bytes)`, 'Khoảng byte yêu cầu không hợp lệ');
     }
-    if (ranges !== -2 && ranges !== undefined && ranges.length === 1) {
-      start = ranges[0]!.start;
-      end = ranges[0]!.end;
+    if (ranges.kind === 'spans' && ranges.spans.length === 1) {
+      start = ranges.spans[0]!.start;
+      end = ranges.spans[0]!.end;
       res.status(206);
       res.setHeader('Content-Range', `bytes ${start}-${end}/${obj.sizeBytes}`);
     }

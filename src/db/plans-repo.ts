@@ -172,8 +172,9 @@ export function plansRepo(db: Queryable) {
       await db.query('UPDATE airings SET status = $2, updated_at = now() WHERE id = ANY($1::uuid[])', [ids, status]);
     },
 
-    async setAiringTimes(id: string, startsAt: Date, endsAt: Date): Promise<void> {
-      await db.query('UPDATE airings SET starts_at = $2, ends_at = $3, slot_index = NULL, updated_at = now() WHERE id = $1', [id, startsAt, endsAt]);
+    /** `slotIndex`: the grid slot the airing now sits in (null: none, e.g. cut short by an emergency). */
+    async setAiringTimes(id: string, startsAt: Date, endsAt: Date, slotIndex: number | null = null): Promise<void> {
+      await db.query('UPDATE airings SET starts_at = $2, ends_at = $3, slot_index = $4, updated_at = now() WHERE id = $1', [id, startsAt, endsAt, slotIndex]);
     },
   };
 }

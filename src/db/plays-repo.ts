@@ -17,13 +17,18 @@ export function playsRepo(db: Queryable) {
     /** Episodes this station may report: ones it was sent (a live airing) and its own programmes. */
     async sentEpisodes(stationId: string, episodeIds: string[]): Promise<Map<string, SentEpisode>> {
       if (episodeIds.length === 0) return new Map();
-      const r = await db.query<{ id: string; duration_sec: number | null }>(
-        `SELECT e.id, e.duration_sec FROM episodes e
+      // An episode exists from its upload, or from its first airing where history was loaded with earlier dates.
+      const r = await db.query<{ id: string; duration_sec: number | null; existed_from: string | Date }>(
+        `SELECT e.id, e.duration_sec,
+                LEAST(e.created_at, (SELECT min(a.starts_at) FROM airings a WHERE a.episode_id = e.id)) AS existed_from
+           FROM episodes e
           WHERE e.id = ANY($2::uuid[])
             AND (e.station_id = $1 OR EXISTS (SELECT 1 FROM airings a WHERE a.episode_id = e.id AND a.station_id = $1 AND a.status = 'live'))`,
         [stationId, episodeIds],
       );
-      return new Map(r.rows.map((x) => [x.id, { durationSec: x.duration_sec === null ? null : Number(x.duration_sec) }]));
+      return new Map(
+        r.rows.map((x) => [x.id, { durationSec: x.duration_sec === null ? null : Number(x.duration_sec), existedFrom: new Date(x.existed_from) }]),
+      );
     },
 
     /** Live airings of these episodes at the station that a play starting in [from, to] could match. */
@@ -57,6 +62,16 @@ export function playsRepo(db: Queryable) {
         [airingIds],
       );
       return new Set(r.rows.map((x) => x.airing_id));
+    },
+
+    /** The play that counts as the airing's broadcast (the first full one), if any. */
+    async airingPlay(airingId: string): Promise<{ eventId: string; startedAt: Date; source: string } | null> {
+      const r = await db.query<{ event_id: string; started_at: string | Date; source: string }>(
+        `SELECT event_id, started_at, source FROM plays WHERE airing_id = $1 AND kind = 'rebroadcast' AND NOT repeat ORDER BY started_at, event_id LIMIT 1`,
+        [airingId],
+      );
+      const x = r.rows[0];
+      return x ? { eventId: x.event_id, startedAt: new Date(x.started_at), source: x.source } : null;
     },
 
     /** Serialises one station's reports, so two batches cannot both count the same airing. */

@@ -21,11 +21,11 @@ export function statsRepo(db: Queryable) {
 
   return {
     async stations(stationIds?: string[]): Promise<StationRef[]> {
-      const r = await db.query<{ id: string; code: string; name: string; timezone: string }>(
-        `SELECT id, code, name, timezone FROM stations WHERE ${stationIds ? 'id = ANY($1::uuid[])' : 'active'} ORDER BY code`,
+      const r = await db.query<{ id: string; code: string; name: string; timezone: string; created_at: Date | string }>(
+        `SELECT id, code, name, timezone, created_at FROM stations WHERE ${stationIds ? 'id = ANY($1::uuid[])' : 'active'} ORDER BY code`,
         stationIds ? [stationIds] : [],
       );
-      return r.rows;
+      return r.rows.map((x) => ({ id: x.id, code: x.code, name: x.name, timezone: x.timezone, activeFrom: new Date(x.created_at) }));
     },
 
     /**

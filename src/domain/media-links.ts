@@ -39,3 +39,15 @@ export function verifyMediaLink(secret: string, c: MediaLinkClaims, sig: string,
 export function linkExpiry(lastAiringEnd: Date, graceSec = 24 * 3600): number {
   return Math.ceil((lastAiringEnd.getTime() / 1000 + graceSec) / 3600) * 3600;
 }
+
+/** The parts of a signed link's query, and what each is, for a refusal a person can act on. */
+export const LINK_PARAMS = {
+  exp: { en: 'its expiry', vi: 'thời hạn' },
+  sig: { en: 'its signature', vi: 'chữ ký' },
+} as const;
+export type LinkParam = keyof typeof LINK_PARAMS;
+
+/** Which of a signed link's query parameters are absent or empty (a link cut short when copied, typically). */
+export function missingLinkParams(query: Record<string, unknown>): LinkParam[] {
+  return (Object.keys(LINK_PARAMS) as LinkParam[]).filter((k) => typeof query[k] !== 'string' || query[k] === '');
+}

@@ -13,6 +13,8 @@ export interface SchedulerTasks {
   sweepPresence?(): Promise<{ offline: number }>;
   /** Remove resumable uploads left unfinished past their expiry (parts, bookkeeping, orphaned originals). */
   sweepUploads?(): Promise<number>;
+  /** Remove stored originals and renditions that no episode row points to, once past their grace period. */
+  sweepOrphans?(): Promise<unknown>;
 }
 
 /**
@@ -38,6 +40,8 @@ export function startScheduler(config: Config, logger: Logger, tasks: SchedulerT
   const presence = guarded('sweep-presence', async () => void (await tasks.sweepPresence?.()));
   // The upload service logs what it removed.
   const uploads = guarded('sweep-uploads', async () => void (await tasks.sweepUploads?.()));
+  // The sweep logs each object it removed.
+  const orphans = guarded('sweep-orphans', async () => void (await tasks.sweepOrphans?.()));
   // At start too: episodes left without a job while no scheduler ran are picked up at once.
   void reconcile();
   const running = [
@@ -46,6 +50,7 @@ export function startScheduler(config: Config, logger: Logger, tasks: SchedulerT
     cron.schedule(config.alerts.cron, alerts, { name: 'evaluate-alerts', noOverlap: true }),
     ...(tasks.sweepPresence ? [cron.schedule(config.live.presenceCron, presence, { name: 'sweep-presence', noOverlap: true })] : []),
     ...(tasks.sweepUploads ? [cron.schedule(config.upload.sweepCron, uploads, { name: 'sweep-uploads', noOverlap: true })] : []),
+    ...(tasks.sweepOrphans ? [cron.schedule(config.upload.orphanSweepCron, orphans, { name: 'sweep-orphans', noOverlap: true })] : []),
   ];
   return { stop: () => running.forEach((t) => void t.destroy()) };
 }

@@ -73,7 +73,7 @@ export function bulletinService(deps: BulletinServiceDeps) {
 
   const refuseText = (text: string): void => {
     const r = checkBulletinText(text, config.tts.maxChars);
-    if (r) throw new ServiceError('invalid', r.code, r.message, r.messageVi, [{ field: 'text', rule: r.code, message: r.message }]);
+    if (r) throw new ServiceError('invalid', r.code, r.message, r.messageVi, [{ field: 'text', location: 'body', rule: r.code, message: r.message, messageEn: r.message, messageVi: r.messageVi }]);
   };
 
   const chunksOf = (text: string, log: Logger) => {
@@ -87,7 +87,7 @@ export function bulletinService(deps: BulletinServiceDeps) {
     }
     const chunks = speechChunks(spoken).filter((c) => /[\p{L}\p{N}]/u.test(c.text));
     if (chunks.length === 0) {
-      throw new ServiceError('invalid', 'TEXT_NOT_SPEAKABLE', 'text: has no letters or digits to read aloud', 'Nội dung bản tin (text) không có chữ hoặc số nào để đọc.', [
+      throw new ServiceError('invalid', 'TEXT_NOT_SPEAKABLE', 'text: has no letters or digits to read aloud', '«Nội dung bản tin» không có chữ hoặc số nào để đọc.', [
         { field: 'text', rule: 'TEXT_NOT_SPEAKABLE', message: 'text: nothing left to read after normalisation' },
       ]);
     }

@@ -6,28 +6,37 @@ import type { BuiltManifest, ManifestBuild } from './manifest-service.js';
  * revision is the same and its window has not moved on, so a poll costs one token lookup and no rebuild.
  * A schedule change drops the stations it names (`invalidate`): after an emergency every device of those stations
  * reads its manifest at once, and the cached token → station rows stay as they are.
+ *
+ * One entry per station whatever host a client names: entries hold links relative to the service, and each answer
+ * puts its base URL in front (a client sending thousands of Host headers cannot grow the cache).
  */
 export function manifestCache(build: ManifestBuild, maxStations = 50_000) {
-  // Links carry the host the station reached us by (when PUBLIC_URL is unset): per station, one entry per host.
-  const cache = new Map<string, Map<string, BuiltManifest>>();
+  const cache = new Map<string, BuiltManifest>();
   const get = async function get(station: StationRow, at: Date, baseUrl: string): Promise<BuiltManifest> {
-    const hit = cache.get(station.id)?.get(baseUrl);
-    if (hit && hit.rev === station.scheduleRev && at < hit.validUntil) return hit;
-    const built = await build(station, at, baseUrl);
-    let perHost = cache.get(station.id);
-    if (!perHost) {
-      if (cache.size >= maxStations) cache.delete(cache.keys().next().value!);
-      perHost = new Map();
-      cache.set(station.id, perHost);
+    let entry = cache.get(station.id);
+    if (!entry || entry.rev !== station.scheduleRev || at >= entry.validUntil) {
+      entry = await build(station, at, '');
+      if (!cache.has(station.id) && cache.size >= maxStations) cache.delete(cache.keys().next().value!);
+      cache.set(station.id, entry);
     }
-    perHost.set(baseUrl, built);
-    return built;
+    return withBaseUrl(entry, baseUrl);
   };
   return Object.assign(get, {
     invalidate(stationIds: Iterable<string>): void {
       for (const id of stationIds) cache.delete(id);
     },
+    /** How many stations have a manifest cached. */
+    cachedStations(): number {
+      return cache.size;
+    },
   });
+}
+
+/** The built manifest with its relative media links made absolute on baseUrl (the version does not change). */
+export function withBaseUrl(built: BuiltManifest, baseUrl: string): BuiltManifest {
+  if (baseUrl === '') return built;
+  const airings = built.doc.airings.map((a) => ({ ...a, media: { ...a.media, url: baseUrl + a.media.url } }));
+  return { ...built, doc: { ...built.doc, airings } };
 }
 
 export type ManifestCache = ReturnType<typeof manifestCache>;

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Config } from '../../config/index.js';
 import type { Database, Queryable } from '../db/database.js';
@@ -7,8 +8,11 @@ import { plansRepo, type AiringRow, type PlanRow, type PlanStationRow } from '..
 import { bumpScheduleRev, stationsRepo, type StationRow } from '../db/stations-repo.js';
 import {
   allocateAirings,
+  describeSlot,
+  explainOutsideGrid,
   localDateSchema,
   localPeriod,
+  slotHolding,
   slotInstances,
   stationIso,
   touchesQuietHours,
@@ -27,7 +31,7 @@ export const createPlanSchema = z
     priority: z.enum(['normal', 'priority', 'emergency']).default('normal'),
     minGapHours: z.number().min(0).max(24 * 31).default(24),
   })
-  .refine((p) => p.from <= p.to, { error: 'from must not be after to', path: ['to'] });
+  .refine((p) => p.from <= p.to, { error: 'from must not be after to', path: ['to'], params: { messageVi: 'phải cùng ngày hoặc sau «Từ ngày»' } });
 
 export const moveAiringSchema = z.object({ startsAt: z.iso.datetime({ offset: true, error: 'startsAt must be ISO 8601 with an offset' }) });
 
@@ -71,7 +75,7 @@ export interface StationPlanView {
   name: string;
   requested: number;
   placed: number;
-  shortfall: { missing: number; reason: string; message: string; messageVi: string } | null;
+  shortfall: { missing: number; reason: string; message: string; messageEn: string; messageVi: string } | null;
   airings: AiringView[];
 }
 
@@ -175,6 +179,9 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
         if (unknown.length > 0) {
           throw new ServiceError('invalid', 'UNKNOWN_STATIONS', `stationIds: unknown or inactive: ${unknown.join(', ')}`, 'Có đài không tồn tại hoặc đã ngừng hoạt động', { stationIds: unknown });
         }
+        // The widest local period of any station bounds the busy-time query.
+        const periods = stations.map((s) => localPeriod(s.timezone, input.from, input.to));
+        if (input.priority !== 'emergency' && periods.every((p) => p.endsAt <= at)) throw periodOver(input, stations[0]!.timezone, at);
         const repo = plansRepo(tx);
         await repo.insertPlan({
           id: planId,
@@ -188,8 +195,6 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
           createdBy,
           source,
         });
-        // The widest local period of any station bounds the busy-time query.
-        const periods = stations.map((s) => localPeriod(s.timezone, input.from, input.to));
         const busyRows = await repo.busy(
           stationIds,
           new Date(Math.min(...periods.map((p) => p.startsAt.getTime()))),
@@ -314,7 +319,7 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
       return changing('airing_moved', async (tx) => {
         const repo = plansRepo(tx);
         const airing = await repo.getAiring(id, true);
-        if (!airing) throw notFoundError('airing', 'lượt phát');
+        if (!airing) throw notFoundError('airing', 'lượt phát theo lịch');
         assertChangeable(airing, now());
         if (startsAt <= now()) throw new ServiceError('invalid', 'IN_THE_PAST', 'startsAt must be in the future', 'Thời điểm phát phải ở tương lai');
         const [station] = await stationsRepo(tx).lockForScheduling([airing.stationId]);
@@ -322,12 +327,20 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
         if (airing.priority !== 'emergency' && touchesQuietHours({ startsAt, endsAt }, station!.timezone, rules)) {
           throw new ServiceError('invalid', 'QUIET_HOURS', `The airing would fall in quiet hours ${rules.quietStart}–${rules.quietEnd}`, `Lượt phát rơi vào giờ nghỉ (không phát) ${rules.quietStart}–${rules.quietEnd}`);
         }
+        // A moved airing keeps to the station's airtime grid as a planned one does (an emergency ignores it).
+        const slot = airing.priority === 'emergency' ? null : slotHolding(station!.grid, station!.timezone, { startsAt, endsAt });
+        if (airing.priority !== 'emergency' && !slot) {
+          const why = explainOutsideGrid(station!.grid, station!.timezone, { startsAt, endsAt });
+          throw new ServiceError('invalid', 'OUTSIDE_GRID', why.message, why.messageVi, {
+            grid: station!.grid.map((s, slotIndex) => ({ slotIndex, ...s, messageEn: describeSlot(s, 'en'), messageVi: describeSlot(s, 'vi') })),
+          });
+        }
         const clash = (await repo.busy([airing.stationId], startsAt, endsAt)).find((b) => b.id !== id);
         if (clash) {
           throw new ServiceError('conflict', 'AIRING_CONFLICT', `The station already has airing ${clash.id} at ${stationIso(clash.startsAt, station!.timezone)}`, 'Đài đã có lượt phát khác vào khung giờ này', { conflictingAiringId: clash.id });
         }
         try {
-          await repo.setAiringTimes(id, startsAt, endsAt);
+          await repo.setAiringTimes(id, startsAt, endsAt, slot?.slotIndex ?? null);
         } catch (err) {
           // Two moves racing past the check still cannot both land: the exclusion constraint refuses the second.
           if ((err as { code?: string }).code === EXCLUSION_VIOLATION) {
@@ -344,7 +357,7 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
       return changing('airing_cancelled', async (tx) => {
         const repo = plansRepo(tx);
         const airing = await repo.getAiring(id, true);
-        if (!airing) throw notFoundError('airing', 'lượt phát');
+        if (!airing) throw notFoundError('airing', 'lượt phát theo lịch');
         assertChangeable(airing, now());
         await repo.setAiringStatus([id], 'cancelled');
         await bumpScheduleRev(tx, [airing.stationId]);
@@ -355,7 +368,7 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
 
     async getAiring(id: string): Promise<{ airing: AiringRow; station: StationRow }> {
       const airing = await plansRepo(deps.db).getAiring(id);
-      if (!airing) throw notFoundError('airing', 'lượt phát');
+      if (!airing) throw notFoundError('airing', 'lượt phát theo lịch');
       const [station] = await stationsRepo(deps.db).byIds([airing.stationId]);
       return { airing, station: station! };
     },
@@ -364,6 +377,17 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
       return plansRepo(deps.db).stationAirings(stationId, from, to, ['live']);
     },
   };
+}
+
+/** A plan for days already gone could place nothing: say so, rather than blame the period's length. */
+function periodOver(input: { from: string; to: string }, timezone: string, at: Date): ServiceError {
+  const today = DateTime.fromJSDate(at, { zone: timezone });
+  const vi = (d: string) => DateTime.fromISO(d).toFormat('dd/MM/yyyy');
+  const message = `The period ${input.from} – ${input.to} is already over: choose dates from today (${today.toISODate()}) on`;
+  const messageVi = `Kỳ phát ${vi(input.from)}–${vi(input.to)} đã kết thúc: hãy chọn «Đến ngày» từ hôm nay (${today.toFormat('dd/MM/yyyy')}) trở đi`;
+  return new ServiceError('invalid', 'PERIOD_OVER', message, messageVi, [
+    { field: 'to', location: 'body', rule: 'period_over', message, messageEn: message, messageVi },
+  ]);
 }
 
 function assertChangeable(airing: AiringRow, at: Date) {
@@ -399,7 +423,13 @@ function stationPlanView(r: PlanStationRow, station: StationRow, airings: Airing
     requested: r.requested,
     placed: r.placed,
     shortfall: r.shortfallReason
-      ? { missing: r.requested - r.placed, reason: r.shortfallReason, message: r.shortfallMessage ?? '', messageVi: r.shortfallMessageVi ?? '' }
+      ? {
+          missing: r.requested - r.placed,
+          reason: r.shortfallReason,
+          message: r.shortfallMessage ?? '',
+          messageEn: r.shortfallMessage ?? '',
+          messageVi: r.shortfallMessageVi ?? '',
+        }
       : null,
     airings: airings.map((a) => toAiringView(a, station.timezone)),
   };

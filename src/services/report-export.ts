@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { neutraliseRow } from '../domain/export/spreadsheet-cell.js';
 import {
   complianceTable,
   presetOf,
@@ -13,17 +14,25 @@ import {
 export function reportHeading(period: Period, locale: ReportLocale): string {
   const preset = presetOf(period);
   const dmy = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
-  return `${reportTitle(preset?.preset ?? 'custom', locale)} — ${dmy(period.from)}–${dmy(period.to)}`;
+  const title = reportTitle(preset?.preset ?? 'custom', locale);
+  const named = preset?.preset === 'month' ? `${title} ${period.from.slice(5, 7)}/${period.from.slice(0, 4)}` : title;
+  return `${named} — ${dmy(period.from)}–${dmy(period.to)}`;
+}
+
+/** The report table with every text cell neutralised, so names typed by people cannot run as formulas. */
+function safeTable(rows: readonly ComplianceRow[], totals: ComplianceTotals, locale: ReportLocale) {
+  const table = complianceTable(rows, totals, locale);
+  return { headings: neutraliseRow(table.headings), rows: table.rows.map(neutraliseRow), totals: neutraliseRow(table.totals) };
 }
 
 /** CSV with a UTF-8 BOM so spreadsheet programs read the Vietnamese headings correctly. */
 export function complianceCsv(rows: readonly ComplianceRow[], totals: ComplianceTotals, locale: ReportLocale): string {
-  const table = complianceTable(rows, totals, locale);
+  const table = safeTable(rows, totals, locale);
   return `\uFEFF${stringify([table.headings, ...table.rows, table.totals])}`;
 }
 
 export async function complianceXlsx(rows: readonly ComplianceRow[], totals: ComplianceTotals, period: Period, locale: ReportLocale): Promise<Buffer> {
-  const table = complianceTable(rows, totals, locale);
+  const table = safeTable(rows, totals, locale);
   // exceljs is large and only needed for this export: load it on first use.
   const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();

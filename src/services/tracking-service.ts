@@ -23,8 +23,20 @@ export interface PlayResult {
   eventId: string | null;
   status: 'accepted' | 'duplicate' | 'rejected';
   reason?: string;
+  /** English (as before); `messageEn` and `messageVi` name their language (see domain/text/bilingual.ts). */
   message?: string;
+  messageEn?: string;
+  messageVi?: string;
 }
+
+const rejected = (eventId: string | null, reason: string, message: string, messageVi: string): PlayResult => ({
+  eventId,
+  status: 'rejected',
+  reason,
+  message,
+  messageEn: message,
+  messageVi,
+});
 
 // The longest airing a play could belong to; bounds the airing lookup around the batch's plays.
 const MAX_AIRING_SEC = 24 * 3600;
@@ -61,8 +73,10 @@ export function trackingService(deps: { db: Database; config: Config; now?: () =
       const stored = await repo.insert(stationId, deviceId, toStore);
       const answered = new Set<string>();
       return verdicts.map((v): PlayResult => {
-        if (!v.ok) return { eventId: v.eventId, status: 'rejected', reason: 'malformed', message: v.message };
-        if (!own.has(v.miss.airingId)) return { eventId: v.miss.eventId, status: 'rejected', reason: 'unknown_airing', message: 'airingId: not an airing of this station' };
+        if (!v.ok) return rejected(v.eventId, 'malformed', v.message, v.messageVi);
+        if (!own.has(v.miss.airingId)) {
+          return rejected(v.miss.eventId, 'unknown_airing', 'airingId: not an airing of this station', 'Lượt phát theo lịch này không thuộc đài');
+        }
         const first = stored.has(v.miss.eventId) && !answered.has(v.miss.eventId);
         answered.add(v.miss.eventId);
         return { eventId: v.miss.eventId, status: first ? 'accepted' : 'duplicate' };
@@ -117,22 +131,26 @@ export function trackingService(deps: { db: Database; config: Config; now?: () =
             });
 
       return verdicts.map((v): PlayResult => {
-        if (v.status === 'rejected') return { eventId: v.eventId, status: 'rejected', reason: v.reason, message: v.message };
+        if (v.status === 'rejected') return rejected(v.eventId, v.reason, v.message, v.messageVi);
         if (v.status === 'duplicate') return { eventId: v.eventId, status: 'duplicate' };
         return { eventId: v.eventId, status: stored.has(v.eventId) ? 'accepted' : 'duplicate' };
       });
     },
 
+    /** The play already recorded as this airing's broadcast (by the device or by an earlier mark), if any. */
+    recordedPlay: (airingId: string) => playsRepo(deps.db).airingPlay(airingId),
+
     /** The stations × months grid for a period (optionally one station's rows only). */
     async compliance(period: Period, stationIds?: string[], perEpisode = false): Promise<{ rows: ComplianceRow[]; totals: ComplianceTotals; activity: Awaited<ReturnType<ReturnType<typeof statsRepo>['activity']>> }> {
       const repo = statsRepo(deps.db);
-      const q = { period, stationIds, series: t.series, now: now(), missedGraceSec: t.missedGraceSec };
+      const at = now();
+      const q = { period, stationIds, series: t.series, now: at, missedGraceSec: t.missedGraceSec };
       const [stations, activity, ownProgrammes] = await Promise.all([
         repo.stations(stationIds),
         repo.activity({ ...q, perEpisode }),
         repo.ownProgrammes(q),
       ]);
-      const rows = buildComplianceRows({ stations, period, activity, ownProgrammes, targets: t.targets });
+      const rows = buildComplianceRows({ stations, period, activity, ownProgrammes, targets: t.targets, now: at });
       return { rows, totals: complianceTotals(rows), activity };
     },
 

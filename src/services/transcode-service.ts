@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../../config/index.js';
 import type { Database } from '../db/database.js';
@@ -8,6 +7,7 @@ import { runAudioPipeline, type PipelineSettings } from '../media/pipeline.js';
 import type { MediaRunner } from '../media/runner.js';
 import { objectKeys } from '../storage/keys.js';
 import type { ObjectStore } from '../storage/object-store.js';
+import { createWorkDir } from './work-dirs.js';
 
 export interface TranscodeDeps {
   config: Config;
@@ -49,8 +49,9 @@ export async function transcodeEpisode(
     log.info({ episodeId, status: episode?.status ?? 'missing' }, 'nothing to do');
     return 'skipped';
   }
-  await fs.mkdir(deps.config.tmpDir, { recursive: true });
-  const workDir = await fs.mkdtemp(path.join(deps.config.tmpDir, `loaxa-${episodeId}-`));
+  // Named for this process: a worker killed mid-job leaves it behind, and the next start sweeps it (work-dirs.ts).
+  const work = await createWorkDir(deps.config.tmpDir, episodeId);
+  const workDir = work.path;
   try {
     const input = path.join(workDir, 'original');
     const bytes = await deps.store.downloadTo(episode.originalKey, input);
@@ -76,6 +77,6 @@ export async function transcodeEpisode(
     return 'ready';
   } finally {
     // Local files go only now: after the upload and the database write, or after a failure.
-    await fs.rm(workDir, { recursive: true, force: true });
+    await work.remove();
   }
 }

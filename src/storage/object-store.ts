@@ -7,17 +7,25 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Meter } from './meter.js';
+import { isOutOfSpace, StorageFull } from './disk-space.js';
 
 export interface StoredObject {
   key: string;
   sizeBytes: number;
   sha256: string;
+}
+
+export interface ListedObject {
+  key: string;
+  sizeBytes: number;
+  lastModified: Date;
 }
 
 export interface ByteRange {
@@ -38,7 +46,10 @@ export interface ObjectStore {
   getStream(key: string, range?: ByteRange): Promise<Readable>;
   downloadTo(key: string, file: string): Promise<number>;
   delete(key: string): Promise<void>;
-  presignGet(key: string, ttlSec: number, filename?: string): Promise<string>;
+  /** Every object under a prefix (key, size, last change), page by page. */
+  list(prefix: string): AsyncIterable<ListedObject>;
+  /** A link the storage itself checks; `contentDisposition` is what the storage answers with (the download's name). */
+  presignGet(key: string, ttlSec: number, contentDisposition?: string): Promise<string>;
 }
 
 // 8 MiB parts, 4 in flight: ~32 MiB of buffers per upload whatever the file size.
@@ -51,7 +62,14 @@ const SEND_CHUNK_BYTES = 256 * 1024;
 // One socket read of the incoming body: the meter takes it whole before asking its source to wait.
 const METER_INPUT_BYTES = 64 * 1024;
 
-export function createObjectStore(client: S3Client, bucket: string, signsLinks: boolean, uploadMode: 'multipart' | 'stream' = 'multipart'): ObjectStore {
+/** `presigner`: a client on the storage's public endpoint (the host browsers reach), when that differs. */
+export function createObjectStore(
+  client: S3Client,
+  bucket: string,
+  signsLinks: boolean,
+  uploadMode: 'multipart' | 'stream' = 'multipart',
+  presigner: S3Client = client,
+): ObjectStore {
   /** Sends the metered body; multipart keeps memory bounded for any size, a plain PUT streams it as it comes. */
   const send = (key: string, meter: Meter, contentType: string | undefined) => {
     if (uploadMode === 'stream') {
@@ -107,7 +125,8 @@ export function createObjectStore(client: S3Client, bucket: string, signsLinks: 
         await upload.abort().catch(() => undefined);
         // A single-part upload may have completed just as the source failed; never leave an orphan behind.
         await store.delete(key).catch(() => undefined);
-        throw err;
+        // Out of space is the operator's problem, not the client's or a bug: one error for every store that says so.
+        throw isOutOfSpace(err) && !(err instanceof StorageFull) ? new StorageFull(err) : err;
       } finally {
         opts.signal?.removeEventListener('abort', onAbort);
       }
@@ -140,14 +159,20 @@ export function createObjectStore(client: S3Client, bucket: string, signsLinks: 
     async delete(key) {
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     },
-    async presignGet(key, ttlSec, filename) {
+    async *list(prefix) {
+      let token: string | undefined;
+      do {
+        const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+        for (const o of page.Contents ?? []) {
+          if (o.Key) yield { key: o.Key, sizeBytes: o.Size ?? 0, lastModified: o.LastModified ?? new Date(0) };
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+    },
+    async presignGet(key, ttlSec, contentDisposition) {
       return getSignedUrl(
-        client,
-        new GetObjectCommand({
-          Bucket: bucket,
-          Key: key,
-          ResponseContentDisposition: filename ? `attachment; filename="${filename.replace(/[^\w.-]/g, '_')}"` : undefined,
-        }),
+        presigner,
+        new GetObjectCommand({ Bucket: bucket, Key: key, ResponseContentDisposition: contentDisposition }),
         { expiresIn: ttlSec },
       );
     },

@@ -1,9 +1,23 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { Config } from '../../config/index.js';
 import type { Logger } from '../logger.js';
+import { isOutOfSpace, StorageFull } from './disk-space.js';
 
 export function createS3Client(s3: Config['s3'], endpoint: string | undefined, log?: Logger): S3Client {
-  return new S3Client(s3ClientOptions(s3, endpoint, log));
+  const client = new S3Client(s3ClientOptions(s3, endpoint, log));
+  // A full store (507) would be retried like any 5xx, each part of a multipart upload three times over: inside the
+  // retry loop it becomes StorageFull, which the SDK does not retry, so the refusal comes at once.
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (err) {
+        throw isOutOfSpace(err) && !(err instanceof StorageFull) ? new StorageFull(err) : err;
+      }
+    },
+    { step: 'deserialize', priority: 'high', name: 'storageFullIsFinal' },
+  );
+  return client;
 }
 
 /** The client settings, for code that builds its own client (the tus store) against the same storage. */

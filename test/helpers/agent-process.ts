@@ -96,6 +96,15 @@ export function readJsonLines(file: string): any[] {
     });
 }
 
+/**
+ * A daily slot running from half an hour ago for three hours (the longest session) in `timezone`: airings moved
+ * to "in a few seconds" stay inside the station's grid, as a move must. With `daytimeZone` it ends before 22:00.
+ */
+export function slotAroundNow(timezone: string, now = new Date()): { days: number[]; start: string; durationMin: number } {
+  const start = new Date(now.getTime() - 30 * 60_000).toLocaleTimeString('en-GB', { timeZone: timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  return { days: [1, 2, 3, 4, 5, 6, 7], start, durationMin: 180 };
+}
+
 /** An IANA zone where it is daytime now and will be for hours, so moved airings stay clear of quiet hours (22:00–05:00). */
 export function daytimeZone(now = new Date()): string {
   const hcmHour = (now.getUTCHours() + 7) % 24;

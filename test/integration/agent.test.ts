@@ -8,14 +8,15 @@ import { api, uploadFile } from '../helpers/api.js';
 import { ADMIN_TOKEN, FIXTURES, clearQueuePrefix, createPgDatabase, startTestS3, tempDir, testConfig, waitFor } from '../helpers/env.js';
 import { startFlakyLink, type FlakyLink } from '../helpers/agent-link.js';
 import { recordingPlayer } from '../helpers/agent-player.js';
-import { AgentProcess, daytimeZone, readJsonLines, readStatus } from '../helpers/agent-process.js';
+import { AgentProcess, daytimeZone, readJsonLines, readStatus, slotAroundNow } from '../helpers/agent-process.js';
 
 /**
  * The station agent end to end: the real service (PostgreSQL, S3, workers) on one side, the agent as its own
  * process on the other, and between them a link that cuts connections mid-transfer and goes away for a while.
  */
 const TZ = daytimeZone();
-const GRID = [{ days: [1, 2, 3, 4, 5, 6, 7], start: '09:00', durationMin: 60 }];
+// Airings are moved to "soon", and a move must stay inside the grid.
+const GRID = [slotAroundNow(TZ)];
 // The recording player is a node script: on a busy test machine node itself takes a moment to come up.
 const PLAYER_BOOT_MS = 3_000;
 const sha256 = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');

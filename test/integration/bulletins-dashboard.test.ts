@@ -68,7 +68,7 @@ describe('compose a bulletin in the dashboard', () => {
     // Markup: the API's own Vietnamese refusal, naming the field.
     await form.getByLabel('Nội dung bản tin').fill('<b>UBND xã</b> thông báo');
     await form.getByRole('button', { name: 'Lưu bản tin' }).click();
-    await form.getByText(/^Chưa lưu được bản tin: Nội dung bản tin \(text\) có mã định dạng HTML \(<b>\)/).waitFor();
+    await form.getByText(/^Chưa lưu được bản tin: «Nội dung bản tin» có mã định dạng HTML \(<b>\)/).waitFor();
     expect((await call(ADMIN_TOKEN, 'GET', '/api/v1/episodes')).body.total).toBe(0);
 
     const text = BULLETIN_SENTENCES.slice(0, 4).join(' ');

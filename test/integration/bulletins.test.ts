@@ -151,22 +151,22 @@ describe('text bulletins (service defaults: TTS_ENGINE=auto, 150 words per minut
 
   describe('refusals name the field in Vietnamese and store nothing', () => {
     const cases: [string, Record<string, unknown>, { code: string; message: string | RegExp; field: string }][] = [
-      ['empty text', { title: 'x', text: '' }, { code: 'TEXT_EMPTY', message: 'Nội dung bản tin (text) không được để trống.', field: 'text' }],
-      ['blank text', { title: 'x', text: ' \n\t ' }, { code: 'TEXT_EMPTY', message: 'Nội dung bản tin (text) không được để trống.', field: 'text' }],
+      ['empty text', { title: 'x', text: '' }, { code: 'TEXT_EMPTY', message: '«Nội dung bản tin» không được để trống.', field: 'text' }],
+      ['blank text', { title: 'x', text: ' \n\t ' }, { code: 'TEXT_EMPTY', message: '«Nội dung bản tin» không được để trống.', field: 'text' }],
       [
         'text over 5,000 characters',
         { title: 'x', text: bulletinOfLength(5001) },
-        { code: 'TEXT_TOO_LONG', message: 'Nội dung bản tin (text) dài 5.001 ký tự, vượt quá giới hạn 5.000 ký tự.', field: 'text' },
+        { code: 'TEXT_TOO_LONG', message: '«Nội dung bản tin» dài 5.001 ký tự, vượt quá giới hạn 5.000 ký tự.', field: 'text' },
       ],
-      ['no speakable characters', { title: 'x', text: '... !!! — ???' }, { code: 'TEXT_NOT_SPEAKABLE', message: 'Nội dung bản tin (text) không có chữ hoặc số nào để đọc.', field: 'text' }],
-      ['HTML markup', { title: 'x', text: '<p>UBND xã <b>thông báo</b></p>' }, { code: 'TEXT_MARKUP', message: /^Nội dung bản tin \(text\) có mã định dạng HTML \(<p>\)/, field: 'text' }],
+      ['no speakable characters', { title: 'x', text: '... !!! — ???' }, { code: 'TEXT_NOT_SPEAKABLE', message: '«Nội dung bản tin» không có chữ hoặc số nào để đọc.', field: 'text' }],
+      ['HTML markup', { title: 'x', text: '<p>UBND xã <b>thông báo</b></p>' }, { code: 'TEXT_MARKUP', message: /^«Nội dung bản tin» có mã định dạng HTML \(<p>\)/, field: 'text' }],
       ['an HTML entity', { title: 'x', text: 'Mưa&nbsp;lớn' }, { code: 'TEXT_MARKUP', message: /có mã định dạng HTML \(&nbsp;\)/, field: 'text' }],
-      ['text missing', { title: 'x' }, { code: 'VALIDATION_FAILED', message: 'Nội dung bản tin (text) phải là văn bản.', field: 'text' }],
-      ['title missing', { text: 'Mưa lớn.' }, { code: 'VALIDATION_FAILED', message: 'Tiêu đề (title) là bắt buộc, tối đa 300 ký tự.', field: 'title' }],
-      ['another language', { title: 'x', text: 'Hello.', language: 'en' }, { code: 'VALIDATION_FAILED', message: 'Ngôn ngữ (language): hiện chỉ đọc được tiếng Việt ("vi").', field: 'language' }],
-      ['rate too fast', { title: 'x', text: 'Mưa lớn.', rate: 900 }, { code: 'VALIDATION_FAILED', message: 'Tốc độ đọc (rate) phải là số nguyên từ 80 đến 300 (từ mỗi phút).', field: 'rate' }],
-      ['rate not a number', { title: 'x', text: 'Mưa lớn.', rate: 'nhanh' }, { code: 'VALIDATION_FAILED', message: /^Tốc độ đọc \(rate\)/, field: 'rate' }],
-      ['urgent not a boolean', { title: 'x', text: 'Mưa lớn.', urgent: 'yes' }, { code: 'VALIDATION_FAILED', message: 'Khẩn cấp (urgent) phải là true hoặc false.', field: 'urgent' }],
+      ['text missing', { title: 'x' }, { code: 'VALIDATION_FAILED', message: '«Nội dung bản tin» là bắt buộc', field: 'text' }],
+      ['title missing', { text: 'Mưa lớn.' }, { code: 'VALIDATION_FAILED', message: '«Tiêu đề» là bắt buộc', field: 'title' }],
+      ['another language', { title: 'x', text: 'Hello.', language: 'en' }, { code: 'VALIDATION_FAILED', message: '«Ngôn ngữ» phải là "vi"', field: 'language' }],
+      ['rate too fast', { title: 'x', text: 'Mưa lớn.', rate: 900 }, { code: 'VALIDATION_FAILED', message: '«Tốc độ đọc (từ mỗi phút)» không được lớn hơn 300', field: 'rate' }],
+      ['rate not a number', { title: 'x', text: 'Mưa lớn.', rate: 'nhanh' }, { code: 'VALIDATION_FAILED', message: /^«Tốc độ đọc \(từ mỗi phút\)» phải là một số/, field: 'rate' }],
+      ['urgent not a boolean', { title: 'x', text: 'Mưa lớn.', urgent: 'yes' }, { code: 'VALIDATION_FAILED', message: '«Khẩn cấp» phải là "true" hoặc "false"', field: 'urgent' }],
     ];
     it.each(cases)('%s → 422', async (_name, body, expected) => {
       const [rows, objects] = [await rowCount(s), await objectCount(s)];
@@ -184,7 +184,7 @@ describe('text bulletins (service defaults: TTS_ENGINE=auto, 150 words per minut
     it('a body that is not JSON → 422 naming the body', async () => {
       const res = await fetch(`${s.rt.url}/api/v1/bulletins`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'text/plain' }, body: 'Mưa lớn' });
       expect(res.status).toBe(422);
-      expect(((await res.json()) as any).error.message).toBe('Nội dung yêu cầu phải là một đối tượng JSON.');
+      expect(((await res.json()) as any).error.message).toBe('Nội dung gửi lên phải là một đối tượng JSON');
     });
   });
 

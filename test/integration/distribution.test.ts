@@ -233,7 +233,9 @@ describe('stations, plans, manifests, pushes and media for stations', () => {
     await rt.push.scheduleDue([stationA.id]);
     await waitFor(async () => (await call(ADMIN_TOKEN, 'GET', `/api/v1/stations/${stationA.id}`)).body.lastPush?.statusCode === 503, { what: 'a failed attempt recorded' });
     const second = manifest.body.airings[1];
-    const moved = DateTime.fromISO(second.startsAt, { zone: TZ }).plus({ minutes: 30 });
+    // Within the same slot (every slot starts on the hour): a move must stay inside the grid.
+    const original = DateTime.fromISO(second.startsAt, { zone: TZ });
+    const moved = original.set({ minute: original.minute === 10 ? 20 : 10 });
     const mv = await call(editorToken, 'PATCH', `/api/v1/airings/${second.id}`, { startsAt: moved.toISO() });
     expect(mv.status).toBe(200);
     await rt.push.scheduleDue([stationA.id]);

@@ -143,8 +143,8 @@ describe('play reports, counts, compliance report (PGlite)', () => {
     expect(res.status).toBe(201);
     expect(res.body.status).toBe('accepted');
     const again = await call(operatorA, 'POST', `/api/v1/airings/${past[2]!.id}/aired`, {});
-    expect(again.status).toBe(200);
-    expect(again.body.status).toBe('duplicate');
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('ALREADY_RECORDED');
     expect((await call(operatorB, 'POST', `/api/v1/airings/${past[2]!.id}/aired`, {})).status).toBe(403);
     const row = await rt.db.query<{ source: string; airing_id: string }>(`SELECT source, airing_id FROM plays WHERE event_id = $1`, [`manual-${past[2]!.id}`]);
     expect(row.rows[0]).toEqual({ source: 'manual', airing_id: past[2]!.id });
@@ -190,9 +190,11 @@ describe('play reports, counts, compliance report (PGlite)', () => {
     expect(csv.length).toBe(json.rows.length + 2);
     for (const [i, row] of json.rows.entries()) {
       expect(csv[i + 1]![col('Mã xã')]).toBe(row.stationCode);
-      expect(Number(csv[i + 1]![col('Phát lại')])).toBe(row.aired);
-      expect(Number(csv[i + 1]![col('Chương trình tự sản xuất')])).toBe(row.ownProgrammes);
-      expect(csv[i + 1]![col('Đạt chỉ tiêu')]).toBe(row.compliant ? 'Đạt' : 'Chưa đạt');
+      // A month before the station existed reads "—", counts included; the current month "Đang diễn ra".
+      const shown = (n: number) => (row.status === 'not_active' ? '—' : String(n));
+      expect(csv[i + 1]![col('Phát lại')]).toBe(shown(row.aired));
+      expect(csv[i + 1]![col('Chương trình tự sản xuất')]).toBe(shown(row.ownProgrammes));
+      expect(csv[i + 1]![col('Đạt chỉ tiêu')]).toBe({ met: 'Đạt', not_met: 'Chưa đạt', in_progress: 'Đang diễn ra', upcoming: 'Chưa đến kỳ', not_active: '—' }[row.status as string]);
     }
     expect(Number(csv.at(-1)![col('Phát lại')])).toBe(json.totals.aired);
 
@@ -205,7 +207,7 @@ describe('play reports, counts, compliance report (PGlite)', () => {
     for (const [i, row] of json.rows.entries()) {
       const cells = (ws.getRow(i + 3).values as unknown[]).slice(1);
       expect(cells[col('Mã xã')]).toBe(row.stationCode);
-      expect(cells[col('Phát lại')]).toBe(row.aired);
+      expect(cells[col('Phát lại')]).toBe(row.status === 'not_active' ? '—' : row.aired);
     }
     expect((ws.getRow(json.rows.length + 3).values as unknown[]).slice(1)[col('Phát lại')]).toBe(json.totals.aired);
 

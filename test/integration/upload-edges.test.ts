@@ -148,7 +148,7 @@ describe.each(['multipart', 'stream'])('upload edges: limits, early refusal, dis
     expect((await api(rt.url!, null, 'GET', '/healthz')).status).toBe(200);
     const ready = await api(rt.url!, null, 'GET', '/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body.checks).toEqual({ database: 'ok', redis: 'ok', storage: 'ok' });
+    expect(ready.body.checks).toEqual({ database: 'ok', redis: 'ok', storage: 'ok', disk: 'ok' });
   });
 
   it('validates the form: a missing title is refused and the stored original removed', async () => {

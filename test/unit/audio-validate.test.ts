@@ -76,7 +76,7 @@ describe('validateDecoded', () => {
     it('is reported before TOO_SHORT (header claims 21 s, 0.2 s decode)', () => {
       const r = validateDecoded(probe(21), decoded(0.2), limits);
       expect(r?.code).toBe('TRUNCATED');
-      expect(r?.message).toBe(`${REJECTION_RULES.TRUNCATED.vi} Giải mã được 0.20 giây, tệp ghi 21 giây.`);
+      expect(r?.message).toBe(`${REJECTION_RULES.TRUNCATED.vi} Giải mã được 0,20 giây, tệp ghi 21 giây.`);
       expect(r?.messageEn).toBe(`${REJECTION_RULES.TRUNCATED.en} Decoded 0.20 s, header claims 21 s.`);
     });
 
@@ -88,7 +88,7 @@ describe('validateDecoded', () => {
   it('rejects audio shorter than the minimum as TOO_SHORT with details', () => {
     const r = validateDecoded(probe(0.5), decoded(0.5), limits);
     expect(r?.code).toBe('TOO_SHORT');
-    expect(r?.message).toBe(`${REJECTION_RULES.TOO_SHORT.vi} Dài 0.50 giây, tối thiểu 1 giây.`);
+    expect(r?.message).toBe(`${REJECTION_RULES.TOO_SHORT.vi} Dài 0,50 giây, tối thiểu 1 giây.`);
     expect(r?.messageEn).toBe(`${REJECTION_RULES.TOO_SHORT.en} 0.50 s, minimum 1 s.`);
   });
 
@@ -100,7 +100,7 @@ describe('validateDecoded', () => {
   it('rejects audio longer than the maximum as TOO_LONG with details', () => {
     const r = validateDecoded(probe(20_000), decoded(20_000), limits);
     expect(r?.code).toBe('TOO_LONG');
-    expect(r?.message).toBe(`${REJECTION_RULES.TOO_LONG.vi} Dài 20000 giây, tối đa 14400 giây.`);
+    expect(r?.message).toBe(`${REJECTION_RULES.TOO_LONG.vi} Dài 20.000 giây, tối đa 14.400 giây.`);
     expect(r?.messageEn).toBe(`${REJECTION_RULES.TOO_LONG.en} 20000 s, maximum 14400 s.`);
   });
 

@@ -16,7 +16,7 @@ describe('checkBulletinText', () => {
 
   it('refuses empty and blank text, naming the field in Vietnamese', () => {
     for (const t of ['', '   ', '\n\t \u3000']) expect(code(t)).toBe('TEXT_EMPTY');
-    expect(checkBulletinText(' ', MAX)?.messageVi).toBe('Nội dung bản tin (text) không được để trống.');
+    expect(checkBulletinText(' ', MAX)?.messageVi).toBe('«Nội dung bản tin» không được để trống.');
   });
 
   it('counts characters as people do: a composed or decomposed "ệ" is one', () => {
@@ -32,7 +32,7 @@ describe('checkBulletinText', () => {
 
   it('says how long the text is and what the limit is', () => {
     const r = checkBulletinText('a'.repeat(5001), MAX)!;
-    expect(r.messageVi).toBe('Nội dung bản tin (text) dài 5.001 ký tự, vượt quá giới hạn 5.000 ký tự.');
+    expect(r.messageVi).toBe('«Nội dung bản tin» dài 5.001 ký tự, vượt quá giới hạn 5.000 ký tự.');
     expect(r.message).toBe('text: 5001 characters, over the limit of 5000');
   });
 
@@ -41,12 +41,12 @@ describe('checkBulletinText', () => {
     (text) => {
       const r = checkBulletinText(text, MAX)!;
       expect(r.code).toBe('TEXT_MARKUP');
-      expect(r.messageVi).toMatch(/^Nội dung bản tin \(text\) có mã định dạng HTML \(.+\)\. Hãy gửi văn bản thuần/);
+      expect(r.messageVi).toMatch(/^«Nội dung bản tin» có mã định dạng HTML \(.+\)\. Hãy gửi văn bản thuần/);
     },
   );
 
   it.each(['...', '!!! ??? ---', '* * *', '“ ” — …', '🙂🔊'])('refuses text with nothing to say: %s', (text) => {
     expect(code(text)).toBe('TEXT_NOT_SPEAKABLE');
-    expect(checkBulletinText(text, MAX)!.messageVi).toBe('Nội dung bản tin (text) không có chữ hoặc số nào để đọc.');
+    expect(checkBulletinText(text, MAX)!.messageVi).toBe('«Nội dung bản tin» không có chữ hoặc số nào để đọc.');
   });
 });

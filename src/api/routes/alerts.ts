@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { ALERT_KINDS, type AlertKind } from '../../domain/alerts/index.js';
 import type { AlertService } from '../../services/alert-service.js';
 import { assertMayReadStation, principalOf, requireRole } from '../auth.js';
+import { parseQuery } from '../parse-request.js';
 
-const listQuery = z.object({
+export const listQuery = z.object({
   status: z.enum(['open', 'resolved', 'all'], { error: 'status must be open, resolved or all' }).default('open'),
   kind: z.enum(ALERT_KINDS as [AlertKind, ...AlertKind[]], { error: `kind must be one of ${ALERT_KINDS.join(', ')}` }).optional(),
   stationId: z.uuid({ error: 'stationId must be a UUID' }).optional(),
@@ -15,7 +16,7 @@ const listQuery = z.object({
 export function alertsRouter(deps: { alerts: AlertService }): Router {
   const r = Router();
   r.get('/', requireRole('admin', 'editor', 'viewer', 'operator'), async (req, res) => {
-    const q = listQuery.parse(req.query);
+    const q = parseQuery(listQuery, req);
     const p = principalOf(req);
     // An operator reads its own station's alerts only, asked for or not.
     if (q.stationId) assertMayReadStation(req, q.stationId);

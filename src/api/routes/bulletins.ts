@@ -1,10 +1,10 @@
 import { Router, type Request, type Response } from 'express';
-import { z, type ZodError } from 'zod';
+import { z } from 'zod';
 import { checkBulletinText, RATE_MAX, RATE_MIN } from '../../domain/bulletins/text.js';
 import { SynthesisFailed, type BulletinService } from '../../services/bulletin-service.js';
 import { toEpisodeView } from '../../services/episode-service.js';
 import { principalOf, requireRole } from '../auth.js';
-import { HttpError } from '../errors.js';
+import { HttpError, zodToHttp } from '../errors.js';
 
 const rate = z
   .number({ error: `rate must be a whole number of words per minute, ${RATE_MIN}–${RATE_MAX}` })
@@ -14,7 +14,7 @@ const rate = z
   .optional();
 const text = z.string({ error: 'text must be a string' });
 
-const createSchema = z.object(
+export const createSchema = z.object(
   {
     title: z.string({ error: 'title is required' }).trim().min(1, 'title is required').max(300, 'title: at most 300 characters'),
     text,
@@ -24,29 +24,13 @@ const createSchema = z.object(
   },
   { error: 'the body must be a JSON object' },
 );
-const previewSchema = z.object({ text, rate, language: createSchema.shape.language }, { error: 'the body must be a JSON object' });
-
-// The field named in the reader's language: every refusal says which field and what is wrong with it.
-const VI_FIELD_MESSAGES: Record<string, string> = {
-  title: 'Tiêu đề (title) là bắt buộc, tối đa 300 ký tự.',
-  text: 'Nội dung bản tin (text) phải là văn bản.',
-  language: 'Ngôn ngữ (language): hiện chỉ đọc được tiếng Việt ("vi").',
-  rate: `Tốc độ đọc (rate) phải là số nguyên từ ${RATE_MIN} đến ${RATE_MAX} (từ mỗi phút).`,
-  urgent: 'Khẩn cấp (urgent) phải là true hoặc false.',
-  '(body)': 'Nội dung yêu cầu phải là một đối tượng JSON.',
-};
-
-function refusal(err: ZodError): HttpError {
-  const details = err.issues.map((i) => ({ field: i.path.join('.') || '(body)', rule: i.code, message: i.message }));
-  const first = details[0]!;
-  return new HttpError(422, 'VALIDATION_FAILED', `${first.field}: ${first.message}`, VI_FIELD_MESSAGES[first.field] ?? `Trường ${first.field} không hợp lệ.`, details);
-}
+export const previewSchema = z.object({ text, rate, language: createSchema.shape.language }, { error: 'the body must be a JSON object' });
 
 function parse<T extends z.ZodType>(schema: T, req: Request, maxChars: number): z.infer<T> {
   const parsed = schema.safeParse(req.body);
-  if (!parsed.success) throw refusal(parsed.error);
+  if (!parsed.success) throw zodToHttp(parsed.error, { location: 'body', input: req.body });
   const r = checkBulletinText((parsed.data as { text: string }).text, maxChars);
-  if (r) throw new HttpError(422, r.code, r.message, r.messageVi, [{ field: 'text', rule: r.code, message: r.message }]);
+  if (r) throw new HttpError(422, r.code, r.message, r.messageVi, [{ field: 'text', location: 'body', rule: r.code, message: r.message, messageEn: r.message, messageVi: r.messageVi }]);
   return parsed.data;
 }
 

@@ -4,20 +4,25 @@ import type { Config } from '../../../config/index.js';
 import type { ObjectStore } from '../../storage/object-store.js';
 import { toEpisodeView, type EpisodeService } from '../../services/episode-service.js';
 import { principalOf, requireRole } from '../auth.js';
-import { notFound } from '../errors.js';
-import { receiveUpload } from '../upload/multipart-upload.js';
+import { notFound, zodToHttp } from '../errors.js';
+import { ClientGone, receiveUpload } from '../upload/multipart-upload.js';
+import { wasCutForSilence } from '../http-server.js';
 import { uploadMetaSchema } from '../upload/upload-meta.js';
 import { sendObject } from '../send-object.js';
+import { baseUrlOf } from '../base-url.js';
+import { renditionDisposition, type EpisodeLinks } from '../../services/episode-links.js';
+import { parseParam, parseQuery } from '../parse-request.js';
 
-const listSchema = z.object({
+export const listSchema = z.object({
   status: z.enum(['processing', 'ready', 'failed']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });
 
 const idSchema = z.uuid({ error: 'id must be a UUID' });
+export const linkQuery = z.object({ use: z.enum(['download', 'listen'], { error: 'use must be download or listen' }).default('download') });
 
-export function episodesRouter(deps: { config: Config; episodes: EpisodeService; store: ObjectStore }): Router {
+export function episodesRouter(deps: { config: Config; episodes: EpisodeService; store: ObjectStore; links: EpisodeLinks }): Router {
   const r = Router();
   const { episodes } = deps;
 
@@ -30,11 +35,18 @@ export function episodesRouter(deps: { config: Config; episodes: EpisodeService;
         episodes.storeOriginal(episodeId, body, o),
       discard: () => episodes.discardOriginal(episodeId),
     };
-    const upload = await receiveUpload(req, sink, deps.config.upload.maxBytes);
+    const upload = await receiveUpload(req, sink, deps.config.upload.maxBytes).catch((err: unknown) => {
+      if (!(err instanceof ClientGone)) throw err;
+      // Normal on 3G: one line, no stack; nothing was kept.
+      const silent = wasCutForSilence(req.socket);
+      req.log.info({ episodeId, receivedBytes: req.socket.bytesRead, cut: silent ? 'idle' : 'client' }, silent ? 'upload dropped: the client stopped sending' : 'client closed the upload');
+      return null;
+    });
+    if (!upload) return;
     const meta = uploadMetaSchema.safeParse(upload.fields);
     if (!meta.success) {
       await episodes.discardOriginal(episodeId);
-      throw meta.error;
+      throw zodToHttp(meta.error, { location: 'body', input: upload.fields });
     }
     const { urgent, ...fields } = meta.data;
     const row = await episodes.create(
@@ -51,11 +63,11 @@ export function episodesRouter(deps: { config: Config; episodes: EpisodeService;
   const readers = requireRole('admin', 'editor', 'viewer', 'operator');
   const assertVisible = async (req: Request, id: string) => {
     const p = principalOf(req);
-    if (p.role === 'operator' && !(await episodes.visibleToStation(id, p.stationId!))) throw notFound('episode');
+    if (p.role === 'operator' && !(await episodes.visibleToStation(id, p.stationId!))) throw notFound('episode', 'chương trình');
   };
 
   r.get('/', readers, async (req, res) => {
-    const q = listSchema.parse(req.query);
+    const q = parseQuery(listSchema, req);
     const p = principalOf(req);
     const { items, total } = await episodes.list({ ...q, stationId: p.role === 'operator' ? p.stationId! : undefined });
     const renditions = await episodes.renditionsFor(items.map((e) => e.id));
@@ -63,21 +75,30 @@ export function episodesRouter(deps: { config: Config; episodes: EpisodeService;
   });
 
   r.get('/:id', readers, async (req, res) => {
-    const id = idSchema.parse(req.params.id);
+    const id = parseParam(idSchema, req, 'id');
     await assertVisible(req, id);
     const e = await episodes.get(id);
-    if (!e) throw notFound('episode');
+    if (!e) throw notFound('episode', 'chương trình');
     res.json(toEpisodeView(e, await episodes.renditions(id)));
   });
 
-  r.get('/:id/renditions/:name', readers, async (req, res) => {
-    const id = idSchema.parse(req.params.id);
+  const renditionName = z.enum(['mp3', 'opus'], { error: 'rendition must be mp3 or opus' });
+  const readyRendition = async (req: Request) => {
+    const id = parseParam(idSchema, req, 'id');
     await assertVisible(req, id);
-    const name = z.enum(['mp3', 'opus'], { error: 'rendition must be mp3 or opus' }).parse(req.params.name);
+    const name = parseParam(renditionName, req, 'name');
+    const e = await episodes.get(id);
+    if (!e) throw notFound('episode', 'chương trình');
     const rendition = (await episodes.renditions(id)).find((x) => x.name === name);
-    if (!rendition) throw notFound('rendition');
+    if (!rendition) throw notFound('rendition', 'bản chuyển mã');
+    return { episode: e, rendition };
+  };
+
+  r.get('/:id/renditions/:name', readers, async (req, res) => {
+    const { episode, rendition } = await readyRendition(req);
+    const named = renditionDisposition(episode, rendition, 'attachment');
     if (deps.store.signsLinks) {
-      res.redirect(302, await deps.store.presignGet(rendition.objectKey, deps.config.s3.presignTtlSec, `${id}.${name}`));
+      res.redirect(302, await deps.store.presignGet(rendition.objectKey, deps.config.s3.presignTtlSec, named.header));
       return;
     }
     await sendObject(req, res, deps.store, {
@@ -85,8 +106,18 @@ export function episodesRouter(deps: { config: Config; episodes: EpisodeService;
       sizeBytes: rendition.sizeBytes,
       mimeType: rendition.mimeType,
       etag: rendition.sha256,
-      filename: `${id}.${name === 'mp3' ? 'mp3' : 'opus'}`,
+      filename: named.filename,
     });
+  });
+
+  // A link the browser opens by itself (a download it navigates to, an <audio> source): a fetch with the bearer
+  // token would be redirected to the storage, which the page's CSP (connect-src 'self') rightly refuses.
+  r.get('/:id/renditions/:name/link', readers, async (req, res) => {
+    const { episode, rendition } = await readyRendition(req);
+    const { use } = parseQuery(linkQuery, req);
+    const link = await deps.links(episode, rendition, use === 'listen' ? 'inline' : 'attachment', baseUrlOf(req, deps.config.http.publicUrl));
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ url: link.url, expiresAt: link.expiresAt.toISOString(), mimeType: rendition.mimeType });
   });
 
   return r;

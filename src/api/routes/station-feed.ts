@@ -9,25 +9,24 @@ import { episodesRepo } from '../../db/episodes-repo.js';
 import { episodeSentToStation } from '../../db/manifest-repo.js';
 import type { StationsRepo } from '../../db/stations-repo.js';
 import { isProbe } from '../../domain/delivery/ranges.js';
+import { buildM3u } from '../../domain/export/m3u.js';
 import { ifNoneMatchHits, manifestEtag, type ManifestDocument } from '../../domain/manifest/index.js';
-import { verifyMediaLink } from '../../domain/media-links.js';
+import { LINK_PARAMS, missingLinkParams, verifyMediaLink, type LinkParam } from '../../domain/media-links.js';
 import type { Logger } from '../../logger.js';
 import type { ObjectStore } from '../../storage/object-store.js';
 import { requireRole } from '../auth.js';
 import { HttpError } from '../errors.js';
+import { baseUrlOf } from '../base-url.js';
 import { sendObject } from '../send-object.js';
+import { parseParams, parseQuery } from '../parse-request.js';
 
 type GetManifest = (station: NonNullable<Request['station']>, at: Date, baseUrl: string) => Promise<{ doc: ManifestDocument }>;
-
-export function baseUrlOf(req: Request, config: Config): string {
-  return config.http.publicUrl ?? `${req.protocol}://${req.get('host')}`;
-}
 
 /** What a station's own device reads with its token: the manifest, and the same schedule as iCalendar and M3U. */
 export function stationFeedRouter(deps: { config: Config; manifest: GetManifest }): Router {
   const r = Router();
   r.use(requireRole('station'));
-  const current = (req: Request) => deps.manifest(req.station!, new Date(), baseUrlOf(req, deps.config));
+  const current = (req: Request) => deps.manifest(req.station!, new Date(), baseUrlOf(req, deps.config.http.publicUrl));
 
   r.get('/manifest', async (req, res) => {
     const { doc } = await current(req);
@@ -64,21 +63,33 @@ export function stationFeedRouter(deps: { config: Config; manifest: GetManifest 
   r.get('/today.m3u', async (req, res) => {
     const { doc } = await current(req);
     const today = DateTime.now().setZone(doc.station.timezone).toISODate();
-    const lines = ['#EXTM3U', `#PLAYLIST:${doc.station.name} ${today}`];
-    for (const a of doc.airings.filter((x) => DateTime.fromISO(x.startsAt, { zone: doc.station.timezone }).toISODate() === today)) {
-      lines.push(`#EXTINF:${Math.round(a.media.durationSec)},${a.startsAt.slice(11, 16)} ${a.title}`, a.media.url);
-    }
-    res.type('audio/x-mpegurl; charset=utf-8').send(`${lines.join('\n')}\n`);
+    const entries = doc.airings
+      .filter((x) => DateTime.fromISO(x.startsAt, { zone: doc.station.timezone }).toISODate() === today)
+      .map((a) => ({ title: `${DateTime.fromISO(a.startsAt, { zone: doc.station.timezone }).toFormat('HH:mm')} ${a.title}`, durationSec: a.media.durationSec, url: a.media.url }));
+    res.type('audio/x-mpegurl; charset=utf-8').send(buildM3u(`${doc.station.name} ${today}`, entries));
   });
 
   return r;
 }
 
-const mediaParams = z.object({
+export const mediaParams = z.object({
   stationId: z.uuid(),
   file: z.string().regex(/^[0-9a-f-]{36}\.(mp3|opus)$/, 'file must be <episodeId>.mp3 or .opus'),
 });
-const mediaQuery = z.object({ exp: z.coerce.number().int().positive(), sig: z.string().min(10).max(200) });
+export const mediaQuery = z.object({ exp: z.coerce.number().int().positive(), sig: z.string().min(10).max(200) });
+
+/** A link without its expiry or signature was cut short (or made by hand): say which part is missing. */
+function incompleteLink(missing: LinkParam[]): HttpError {
+  const en = missing.map((k) => `${k} (${LINK_PARAMS[k].en})`).join(' and ');
+  const vi = missing.map((k) => `«${k}» (${LINK_PARAMS[k].vi})`).join(' và ');
+  return new HttpError(
+    403,
+    'INCOMPLETE_LINK',
+    `This media link has no ${en}: use the whole link from the station's schedule`,
+    `Liên kết tải tệp thiếu tham số ${vi}: hãy dùng nguyên liên kết trong lịch phát sóng của đài, không cắt bớt`,
+    missing.map((field) => ({ field, location: 'query', rule: 'required' })),
+  );
+}
 
 /**
  * Media for stations, through the signed link in their manifest (no bearer needed, so any player can fetch it).
@@ -87,8 +98,10 @@ const mediaQuery = z.object({ exp: z.coerce.number().int().positive(), sig: z.st
 export function stationMediaRouter(deps: { db: Database; store: ObjectStore; stations: StationsRepo; linkSecret: string; logger: Logger }): Router {
   const r = Router();
   r.get('/:stationId/:file', async (req, res) => {
-    const params = mediaParams.parse(req.params);
-    const q = mediaQuery.parse(req.query);
+    const params = parseParams(mediaParams, req);
+    const missing = missingLinkParams(req.query as Record<string, unknown>);
+    if (missing.length > 0) throw incompleteLink(missing);
+    const q = parseQuery(mediaQuery, req);
     const [episodeId, ext] = params.file.split('.') as [string, 'mp3' | 'opus'];
     const claims = { stationId: params.stationId, episodeId, rendition: ext, expires: q.exp };
     const check = verifyMediaLink(deps.linkSecret, claims, q.sig, Math.floor(Date.now() / 1000));

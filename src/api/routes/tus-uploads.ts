@@ -185,7 +185,7 @@ export function tusUploadsRouter(deps: TusUploadsDeps): Router {
 }
 
 function errorBody(e: HttpError): string {
-  return JSON.stringify({ error: { code: e.code, message: e.messageVi ?? e.message, messageEn: e.message, details: e.details } });
+  return JSON.stringify({ error: { code: e.code, message: e.messageVi ?? e.message, messageVi: e.messageVi ?? e.message, messageEn: e.message, details: e.details } });
 }
 
 function headersOf(req: Request): Headers {

@@ -6,7 +6,10 @@ import { sniffContainer, SNIFF_BYTES } from '../../domain/audio/sniff.js';
 import { REJECTION_RULES } from '../../domain/audio/rejection.js';
 import { HttpError } from '../errors.js';
 import { peek } from './peek.js';
+import { fieldName, hasNul } from '../../domain/input/nul-text.js';
+import { nulRefused } from '../nul-guard.js';
 import type { Readable } from 'node:stream';
+import { viNumber } from '../../domain/text/bilingual.js';
 
 export interface ParsedUpload {
   fields: Record<string, string>;
@@ -28,8 +31,17 @@ const ENVELOPE_BYTES = 1024 * 1024;
 // V8 collects young objects tends to be promoted, and freed only much later.
 const PARSER_BUFFER_BYTES = 64 * 1024;
 
+const noBoundary = (detail: string) =>
+  new HttpError(
+    400,
+    'BAD_MULTIPART',
+    `Content-Type multipart/form-data needs its boundary parameter (${detail}); let the HTTP client build the form`,
+    'Tiêu đề Content-Type multipart/form-data thiếu tham số boundary: hãy để trình duyệt hoặc thư viện gửi biểu mẫu tự tạo tiêu đề này',
+    [{ field: 'Content-Type', in: 'header', rule: 'boundary', message: 'multipart/form-data; boundary=… is required' }],
+  );
+
 export const tooLarge = (maxBytes: number) =>
-  new HttpError(413, 'TOO_LARGE', `The file is larger than the limit of ${maxBytes} bytes`, `Tệp vượt quá giới hạn ${maxBytes} byte`);
+  new HttpError(413, 'TOO_LARGE', `The file is larger than the limit of ${maxBytes} bytes`, `Tệp vượt quá giới hạn ${viNumber(maxBytes)} byte`);
 
 // Reading (and discarding) what a refused client is still sending lets it receive the answer: closing on it mid-send
 // makes many clients report a broken connection instead of the 413/415. Past this much, close after all.
@@ -45,7 +57,8 @@ export function drainRequest(req: Request): void {
   req.resume();
 }
 
-class ClientGone extends Error {
+/** The client went away (or went silent and was cut) before the whole upload arrived: its doing, not a failure here. */
+export class ClientGone extends Error {
   override name = 'ClientGone';
 }
 
@@ -89,19 +102,34 @@ export function receiveUpload(req: Request, sink: UploadSink, maxBytes: number):
       if (!req.complete) fail(new ClientGone('client disconnected before the upload completed'));
     });
 
-    const bb = busboy({
-      headers: req.headers,
-      limits: { files: 1, fields: 20, fieldSize: 20_000, parts: 30 },
-      highWaterMark: PARSER_BUFFER_BYTES,
-      fileHwm: PARSER_BUFFER_BYTES,
-    });
+    let bb: busboy.Busboy;
+    try {
+      bb = busboy({
+        headers: req.headers,
+        limits: { files: 1, fields: 20, fieldSize: 20_000, parts: 30 },
+        highWaterMark: PARSER_BUFFER_BYTES,
+        fileHwm: PARSER_BUFFER_BYTES,
+        // Browsers send a file's name as raw UTF-8 ("Chương trình.wav"); busboy would read it as Latin-1.
+        defParamCharset: 'utf8',
+      });
+    } catch (err) {
+      // busboy refuses a Content-Type it cannot split into parts (no boundary) before reading anything.
+      settled = true;
+      return refuse(noBoundary((err as Error).message));
+    }
     bb.on('field', (name, value) => {
+      // The database cannot store U+0000: refused as soon as the field arrives, before the file is stored.
+      if (hasNul(name) || hasNul(value)) return fail(nulRefused(fieldName([name], '(form)'), 'form'));
       fields[name] = value;
     });
     bb.on('file', (name, file, info) => {
       if (name !== 'audio' || stored) {
         file.resume();
         return;
+      }
+      if (hasNul(info.filename ?? '') || hasNul(info.mimeType ?? '')) {
+        file.resume();
+        return fail(nulRefused(hasNul(info.filename ?? '') ? 'audio.filename' : 'audio.contentType', 'form'));
       }
       fileInfo = { filename: info.filename || null, contentType: info.mimeType || null };
       stored = (async () => {

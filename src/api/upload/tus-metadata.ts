@@ -3,6 +3,7 @@ import { REJECTION_RULES } from '../../domain/audio/rejection.js';
 import type { Principal } from '../auth.js';
 import { HttpError } from '../errors.js';
 import { uploadMetaSchema } from './upload-meta.js';
+import { assertNoNul } from '../nul-guard.js';
 import type { FinishedUpload } from '../../services/resumable-upload-service.js';
 
 /**
@@ -22,7 +23,7 @@ const otherStation = () =>
   new HttpError(403, 'OTHER_STATION', 'You may only upload for your own station', 'Bạn chỉ được tải lên cho đài của mình', [{ field: 'stationId' }]);
 
 const lengthRequired = () =>
-  new HttpError(400, 'VALIDATION_FAILED', 'Upload-Length: the file size is required when the upload is created', 'Cần khai báo kích thước tệp (Upload-Length) khi bắt đầu tải lên', [
+  new HttpError(400, 'VALIDATION_FAILED', 'Upload-Length: the file size is required when the upload is created', 'Cần khai báo kích thước tệp trong tiêu đề «Upload-Length» khi bắt đầu tải lên', [
     { field: 'Upload-Length', rule: 'required', message: 'required' },
   ]);
 
@@ -41,7 +42,10 @@ function asFields(metadata: Record<string, string | null> | undefined): Record<s
 export function creationMetadata(size: number | undefined, metadata: Record<string, string | null> | undefined, principal: Principal): { stored: Record<string, string>; stationToCheck: string | null } {
   if (size === undefined) throw lengthRequired();
   if (size === 0) throw new HttpError(422, 'EMPTY', REJECTION_RULES.EMPTY.en, REJECTION_RULES.EMPTY.vi);
-  const f = tusFieldsSchema.parse(asFields(metadata));
+  const fields = asFields(metadata);
+  // Upload-Metadata values are base64: U+0000 arrives decoded here, and the database cannot store it.
+  assertNoNul(fields, 'metadata');
+  const f = tusFieldsSchema.parse(fields);
   let stationId: string | null;
   if (principal.role === 'operator') {
     if (f.stationId && f.stationId !== principal.stationId) throw otherStation();

@@ -12,3 +12,5 @@ export { allocateAirings } from './allocate.js';
 export type { Allocation, AllocationInput, PlannedAiring } from './allocate.js';
 export type { Shortfall, ShortfallReason } from './shortfall.js';
 export { touchesQuietHours } from './quiet.js';
+export { explainOutsideGrid, slotHolding } from './fits-grid.js';
+export type { OutsideGrid } from './fits-grid.js';

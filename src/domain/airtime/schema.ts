@@ -14,7 +14,7 @@ export const gridSlotSchema = z.object({
   days: z
     .array(z.number().int().min(1).max(7), { error: 'days must be ISO weekdays 1 (Mon) … 7 (Sun)' })
     .min(1, 'at least one weekday')
-    .refine((days) => new Set(days).size === days.length, { error: 'weekdays must not repeat' }),
+    .refine((days) => new Set(days).size === days.length, { error: 'weekdays must not repeat', params: { messageVi: 'có ngày bị lặp lại' } }),
   start: hhmmSchema,
   // A slot longer than a day would collide with its own next occurrence.
   durationMin: z.number().int().min(1).max(MINUTES_PER_DAY),

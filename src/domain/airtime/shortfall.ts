@@ -5,7 +5,9 @@ export type ShortfallReason = 'no_capacity' | 'min_gap' | 'period_too_short' | '
 export interface Shortfall {
   readonly missing: number;
   readonly reason: ShortfallReason;
+  /** English (the older name); `messageEn` says the same under the name every bilingual message uses. */
   readonly message: string;
+  readonly messageEn: string;
   readonly messageVi: string;
 }
 
@@ -35,6 +37,7 @@ export function explainShortfall(f: ShortfallFacts): Shortfall {
     missing,
     reason,
     message: `${head.en}: ${en}`,
+    messageEn: `${head.en}: ${en}`,
     messageVi: `${head.vi}: ${vi}`,
   });
 

@@ -7,7 +7,9 @@ export interface GridViolation {
   /** Index into the grid array (0-based); messages count slots from 1, as people do. */
   readonly slotIndex: number;
   readonly rule: GridRule;
+  /** English (the older name); `messageEn` says the same under the name every bilingual message uses. */
   readonly message: string;
+  readonly messageEn: string;
   readonly messageVi: string;
   /** For `overlap`: the earlier slot this one collides with. */
   readonly otherSlotIndex?: number;
@@ -55,6 +57,7 @@ export function validateGrid(grid: readonly GridSlot[], rules: GridRules): GridV
         slotIndex: index,
         rule: 'quiet_hours',
         message: `${label.en} falls in quiet hours ${window}`,
+        messageEn: `${label.en} falls in quiet hours ${window}`,
         messageVi: `${label.vi} rơi vào giờ nghỉ (không phát) ${window}`,
       });
     }
@@ -63,6 +66,7 @@ export function validateGrid(grid: readonly GridSlot[], rules: GridRules): GridV
         slotIndex: index,
         rule: 'max_session',
         message: `${label.en} lasts ${slot.durationMin} min, longer than the maximum session of ${rules.maxSessionMin} min`,
+        messageEn: `${label.en} lasts ${slot.durationMin} min, longer than the maximum session of ${rules.maxSessionMin} min`,
         messageVi: `${label.vi} dài ${slot.durationMin} phút, vượt thời lượng tối đa của một buổi phát (${rules.maxSessionMin} phút)`,
       });
     }
@@ -75,6 +79,7 @@ export function validateGrid(grid: readonly GridSlot[], rules: GridRules): GridV
         rule: 'overlap',
         otherSlotIndex: other.index,
         message: `${label.en} overlaps ${otherLabel.en} on ${dayName(day, 'en')}`,
+        messageEn: `${label.en} overlaps ${otherLabel.en} on ${dayName(day, 'en')}`,
         messageVi: `${label.vi} trùng với ${otherLabel.viInner} vào ${dayName(day, 'vi')}`,
       });
     }
@@ -133,10 +138,11 @@ function malformedProblems(raw: unknown, index: number): GridViolation[] {
     slotIndex: index,
     rule: 'malformed',
     message: `slot ${n}: ${en}`,
+    messageEn: `slot ${n}: ${en}`,
     messageVi: `Khung giờ ${n}: ${vi}`,
   });
   if (typeof raw !== 'object' || raw === null) {
-    return [problem('must be an object {days, start, durationMin}', 'phải có dạng {days, start, durationMin}')];
+    return [problem('must be an object {days, start, durationMin}', 'phải là một đối tượng gồm «days», «start» và «durationMin»')];
   }
   const slot = raw as Partial<Record<keyof GridSlot, unknown>>;
   const out: GridViolation[] = [];
@@ -156,7 +162,9 @@ function malformedProblems(raw: unknown, index: number): GridViolation[] {
     out.push(
       problem(
         `start ${JSON.stringify(slot.start) ?? 'undefined'} is not a 24-hour time HH:MM`,
-        `giờ bắt đầu ${JSON.stringify(slot.start) ?? 'undefined'} không đúng dạng HH:MM (24 giờ)`,
+        slot.start === undefined
+          ? 'chưa có giờ bắt đầu: dùng dạng HH:MM (24 giờ), ví dụ 06:30'
+          : `giờ bắt đầu ${JSON.stringify(slot.start)} không đúng dạng HH:MM (24 giờ), ví dụ 06:30`,
       ),
     );
   }

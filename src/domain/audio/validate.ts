@@ -26,6 +26,10 @@ const TRUNCATION_RATIO = 0.9;
 const TRUNCATION_SLACK_SEC = 1;
 
 const fmt = (s: number) => (s < 10 ? s.toFixed(2) : s.toFixed(0));
+// Vietnamese writes a decimal comma and a dot between thousands: "0,20 giây", "14.400 giây".
+const VI_FIXED2 = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const VI_WHOLE = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 0 });
+const fmtVi = (s: number) => (s < 10 ? VI_FIXED2.format(s) : VI_WHOLE.format(s));
 
 /** Rules that need only the probe: checked before spending time decoding. */
 export function validateProbe(probe: ProbeFacts): Rejection | null {
@@ -41,15 +45,15 @@ export function validateDecoded(probe: ProbeFacts, decoded: DecodeFacts, limits:
   if (claimed !== null && d < claimed * TRUNCATION_RATIO && claimed - d > TRUNCATION_SLACK_SEC) {
     return rejection(
       'TRUNCATED',
-      `Giải mã được ${fmt(d)} giây, tệp ghi ${fmt(claimed)} giây.`,
+      `Giải mã được ${fmtVi(d)} giây, tệp ghi ${fmtVi(claimed)} giây.`,
       `Decoded ${fmt(d)} s, header claims ${fmt(claimed)} s.`,
     );
   }
   if (d < limits.minDurationSec) {
-    return rejection('TOO_SHORT', `Dài ${fmt(d)} giây, tối thiểu ${limits.minDurationSec} giây.`, `${fmt(d)} s, minimum ${limits.minDurationSec} s.`);
+    return rejection('TOO_SHORT', `Dài ${fmtVi(d)} giây, tối thiểu ${VI_WHOLE.format(limits.minDurationSec)} giây.`, `${fmt(d)} s, minimum ${limits.minDurationSec} s.`);
   }
   if (d > limits.maxDurationSec) {
-    return rejection('TOO_LONG', `Dài ${fmt(d)} giây, tối đa ${limits.maxDurationSec} giây.`, `${fmt(d)} s, maximum ${limits.maxDurationSec} s.`);
+    return rejection('TOO_LONG', `Dài ${fmtVi(d)} giây, tối đa ${VI_WHOLE.format(limits.maxDurationSec)} giây.`, `${fmt(d)} s, maximum ${limits.maxDurationSec} s.`);
   }
   if (!Number.isFinite(decoded.integratedLufs) || decoded.integratedLufs <= SILENCE_LUFS || !Number.isFinite(decoded.truePeakDbtp)) {
     return rejection('SILENT');

@@ -32,14 +32,14 @@ export const characterCount = (text: string): number => [...canonicalText(text)]
 export function checkBulletinText(text: string, maxChars: number): TextRefusal | null {
   const t = canonicalText(text);
   if (t.length === 0) {
-    return { code: 'TEXT_EMPTY', message: 'text: must not be empty', messageVi: 'Nội dung bản tin (text) không được để trống.' };
+    return { code: 'TEXT_EMPTY', message: 'text: must not be empty', messageVi: '«Nội dung bản tin» không được để trống.' };
   }
   const n = characterCount(t);
   if (n > maxChars) {
     return {
       code: 'TEXT_TOO_LONG',
       message: `text: ${n} characters, over the limit of ${maxChars}`,
-      messageVi: `Nội dung bản tin (text) dài ${n.toLocaleString('vi-VN')} ký tự, vượt quá giới hạn ${maxChars.toLocaleString('vi-VN')} ký tự.`,
+      messageVi: `«Nội dung bản tin» dài ${n.toLocaleString('vi-VN')} ký tự, vượt quá giới hạn ${maxChars.toLocaleString('vi-VN')} ký tự.`,
     };
   }
   const tag = MARKUP.exec(t) ?? ENTITY.exec(t);
@@ -48,11 +48,11 @@ export function checkBulletinText(text: string, maxChars: number): TextRefusal |
     return {
       code: 'TEXT_MARKUP',
       message: `text: contains markup (${shown}); send plain text`,
-      messageVi: `Nội dung bản tin (text) có mã định dạng HTML (${shown}). Hãy gửi văn bản thuần, không kèm thẻ.`,
+      messageVi: `«Nội dung bản tin» có mã định dạng HTML (${shown}). Hãy gửi văn bản thuần, không kèm thẻ.`,
     };
   }
   if (!SPEAKABLE.test(t)) {
-    return { code: 'TEXT_NOT_SPEAKABLE', message: 'text: has no letters or digits to read aloud', messageVi: 'Nội dung bản tin (text) không có chữ hoặc số nào để đọc.' };
+    return { code: 'TEXT_NOT_SPEAKABLE', message: 'text: has no letters or digits to read aloud', messageVi: '«Nội dung bản tin» không có chữ hoặc số nào để đọc.' };
   }
   return null;
 }

@@ -13,6 +13,7 @@ export type BatchVerdict =
       readonly eventId: string | null;
       readonly reason: RejectionReason;
       readonly message: string;
+      readonly messageVi: string;
     };
 
 /**
@@ -26,7 +27,7 @@ export function classifyPlayBatch(raws: readonly unknown[], ctx: ClassifyContext
   return raws.map((raw): BatchVerdict => {
     const verdict = classifyPlayEvent(raw, ctx);
     if (!verdict.ok) {
-      return { status: 'rejected', eventId: verdict.eventId, reason: verdict.reason, message: verdict.message };
+      return { status: 'rejected', eventId: verdict.eventId, reason: verdict.reason, message: verdict.message, messageVi: verdict.messageVi };
     }
     const { eventId } = verdict.play;
     if (seen.has(eventId)) return { status: 'duplicate', eventId };

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { DEFAULT_TARGETS } from './defaults.js';
 import type { Targets } from './defaults.js';
 import { sumActivity } from './counting-rules.js';
@@ -25,6 +26,39 @@ export function evaluateCompliance(
   return { rebroadcastsMet, ownProgrammesMet, compliant: rebroadcastsMet && ownProgrammesMet };
 }
 
+/**
+ * Whether a station-month can be judged yet. Only a month that has ended, in a station that existed, is "Đạt" or
+ * "Chưa đạt": the current month is "đang diễn ra" until it ends, a month still to come is not due, and months
+ * before the station was set up are not held against it ("—", left out of the totals).
+ */
+export type MonthStatus = 'met' | 'not_met' | 'in_progress' | 'upcoming' | 'not_active';
+
+export function isJudged(status: MonthStatus): boolean {
+  return status === 'met' || status === 'not_met';
+}
+
+/**
+ * The month's status for a station, with the month cut at the station's local midnight. The month the station
+ * was set up in counts (it had part of the month to reach its target, as with a clipped custom range), and so
+ * does any month with something recorded in it (a station migrated from an older system keeps its history).
+ */
+export function monthStatus(
+  month: MonthKey,
+  station: Pick<StationRef, 'timezone' | 'activeFrom'>,
+  now: Date | undefined,
+  cell: { readonly compliant: boolean; readonly recorded: boolean },
+): MonthStatus {
+  const start = DateTime.fromISO(`${month}-01`, { zone: station.timezone });
+  if (!start.isValid) throw new RangeError(`cannot evaluate dates in time zone "${station.timezone}"`);
+  const end = start.plus({ months: 1 });
+  if (!cell.recorded && station.activeFrom !== undefined && station.activeFrom.getTime() >= end.toMillis()) return 'not_active';
+  if (now !== undefined) {
+    if (now.getTime() < start.toMillis()) return 'upcoming';
+    if (now.getTime() < end.toMillis()) return 'in_progress';
+  }
+  return cell.compliant ? 'met' : 'not_met';
+}
+
 /** One cell of the stations × months grid. */
 export interface ComplianceRow extends ActivityCounts, ComplianceVerdict {
   readonly stationId: string;
@@ -39,6 +73,8 @@ export interface ComplianceRow extends ActivityCounts, ComplianceVerdict {
   readonly ownProgrammes: number;
   readonly rebroadcastTarget: number;
   readonly ownProgrammeTarget: number;
+  /** `compliant` is the bare count-against-target verdict; only a judged status (met/not_met) is shown as such. */
+  readonly status: MonthStatus;
 }
 
 export interface ComplianceGridInput {
@@ -47,6 +83,8 @@ export interface ComplianceGridInput {
   readonly activity: readonly ActivityCell[];
   readonly ownProgrammes: readonly OwnProgrammeCell[];
   readonly targets?: Targets;
+  /** When the report is made: months not over by then are in progress or still to come. Absent: all judged. */
+  readonly now?: Date;
 }
 
 /**
@@ -77,6 +115,7 @@ export function buildComplianceRows(input: ComplianceGridInput): ComplianceRow[]
       const k = key(station.id, month);
       const counts = sumActivity(activity.get(k) ?? []);
       const ownProgrammes = own.get(k) ?? 0;
+      const verdict = evaluateCompliance({ aired: counts.aired, ownProgrammes }, targets);
       return {
         stationId: station.id,
         stationCode: station.code,
@@ -87,7 +126,8 @@ export function buildComplianceRows(input: ComplianceGridInput): ComplianceRow[]
         ownProgrammes,
         rebroadcastTarget: targets.rebroadcastsPerMonth,
         ownProgrammeTarget: targets.ownProgrammesPerMonth,
-        ...evaluateCompliance({ aired: counts.aired, ownProgrammes }, targets),
+        ...verdict,
+        status: monthStatus(month, station, input.now, { compliant: verdict.compliant, recorded: isRecorded(counts, ownProgrammes) }),
       };
     }),
   );
@@ -97,23 +137,32 @@ export interface ComplianceTotals extends ActivityCounts {
   readonly ownProgrammes: number;
   readonly rebroadcastTarget: number;
   readonly ownProgrammeTarget: number;
+  /** Station-months judged (ended, station active): the denominator of "met". */
   readonly rows: number;
   readonly compliantRows: number;
-  /** Every station-month met its targets; false for an empty report rather than a vacuous "met". */
+  /** Station-months not over yet (in progress or still to come): counted, not judged. */
+  readonly openRows: number;
+  /** Every judged station-month met its targets; false when nothing is judged rather than a vacuous "met". */
   readonly compliant: boolean;
 }
 
-/** The totals line of the report: sums of the rows, targets summed the same way. */
-export function complianceTotals(rows: readonly ComplianceRow[]): ComplianceTotals {
-  const compliantRows = rows.filter((r) => r.compliant).length;
+/**
+ * The totals line of the report: sums of the rows, targets summed the same way. Months before a station
+ * existed add nothing, neither counts nor targets; months not over yet add their counts and targets but no verdict.
+ */
+export function complianceTotals(all: readonly ComplianceRow[]): ComplianceTotals {
+  const rows = all.filter((r) => r.status !== 'not_active');
+  const judged = rows.filter((r) => isJudged(r.status));
+  const compliantRows = judged.filter((r) => r.status === 'met').length;
   return {
     ...sumActivity(rows),
     ownProgrammes: sum(rows, (r) => r.ownProgrammes),
     rebroadcastTarget: sum(rows, (r) => r.rebroadcastTarget),
     ownProgrammeTarget: sum(rows, (r) => r.ownProgrammeTarget),
-    rows: rows.length,
+    rows: judged.length,
     compliantRows,
-    compliant: rows.length > 0 && compliantRows === rows.length,
+    openRows: rows.length - judged.length,
+    compliant: judged.length > 0 && compliantRows === judged.length,
   };
 }
 
@@ -131,8 +180,13 @@ export function computeCompliance(input: TallyInput & { readonly targets?: Targe
     activity: tally.activity,
     ownProgrammes: tally.ownProgrammes,
     ...(input.targets !== undefined ? { targets: input.targets } : {}),
+    now: input.now,
   });
   return { rows, totals: complianceTotals(rows) };
+}
+
+function isRecorded(counts: ActivityCounts, ownProgrammes: number): boolean {
+  return ownProgrammes > 0 || counts.scheduled + counts.aired + counts.partial + counts.missed > 0;
 }
 
 function sum<T>(items: readonly T[], f: (item: T) => number): number {

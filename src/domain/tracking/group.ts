@@ -2,7 +2,7 @@ import { DEFAULT_TARGETS } from './defaults.js';
 import type { Targets } from './defaults.js';
 import { sumActivity } from './counting-rules.js';
 import type { ActivityCounts } from './counting-rules.js';
-import type { ComplianceRow } from './compliance.js';
+import { isJudged, type ComplianceRow, type MonthStatus } from './compliance.js';
 import type { ActivityCell } from './tally.js';
 import type { MonthKey } from './types.js';
 
@@ -18,21 +18,25 @@ export interface StationStatsRow extends ActivityCounts {
   readonly stationCode: string;
   readonly stationName: string;
   readonly ownProgrammes: number;
+  /** Months judged (ended, station active). */
   readonly months: number;
   readonly monthsCompliant: number;
   readonly rebroadcastTarget: number;
   readonly ownProgrammeTarget: number;
   readonly compliant: boolean;
+  readonly status: MonthStatus;
 }
 
 export interface MonthStatsRow extends ActivityCounts {
   readonly month: MonthKey;
   readonly ownProgrammes: number;
+  /** Stations judged in the month (active, month ended). */
   readonly stations: number;
   readonly stationsCompliant: number;
   readonly rebroadcastTarget: number;
   readonly ownProgrammeTarget: number;
   readonly compliant: boolean;
+  readonly status: MonthStatus;
 }
 
 /** Own programmes and their target do not apply to a producer's episode, so they are absent here. */
@@ -48,20 +52,22 @@ export interface EpisodeStatsRow extends ActivityCounts {
 
 /** Rows of the grid folded per station, in the grid's station order. */
 export function groupByStation(rows: readonly ComplianceRow[]): StationStatsRow[] {
-  return [...bucket(rows, (r) => r.stationId).values()].map((group): StationStatsRow => {
-    const first = group[0] as ComplianceRow;
-    const monthsCompliant = group.filter((r) => r.compliant).length;
+  return [...bucket(rows, (r) => r.stationId).values()].map((all): StationStatsRow => {
+    const first = all[0] as ComplianceRow;
+    const { group, judged, status } = judgedPart(all);
+    const monthsCompliant = judged.filter((r) => r.status === 'met').length;
     return {
       stationId: first.stationId,
       stationCode: first.stationCode,
       stationName: first.stationName,
       ...sumActivity(group),
       ownProgrammes: total(group, (r) => r.ownProgrammes),
-      months: group.length,
+      months: judged.length,
       monthsCompliant,
       rebroadcastTarget: total(group, (r) => r.rebroadcastTarget),
       ownProgrammeTarget: total(group, (r) => r.ownProgrammeTarget),
-      compliant: monthsCompliant === group.length,
+      compliant: status === 'met',
+      status,
     };
   });
 }
@@ -69,18 +75,20 @@ export function groupByStation(rows: readonly ComplianceRow[]): StationStatsRow[
 /** Rows of the grid folded per month across stations, in calendar order. */
 export function groupByMonth(rows: readonly ComplianceRow[]): MonthStatsRow[] {
   return [...bucket(rows, (r) => r.month).values()]
-    .map((group): MonthStatsRow => {
-      const first = group[0] as ComplianceRow;
-      const stationsCompliant = group.filter((r) => r.compliant).length;
+    .map((all): MonthStatsRow => {
+      const first = all[0] as ComplianceRow;
+      const { group, judged, status } = judgedPart(all);
+      const stationsCompliant = judged.filter((r) => r.status === 'met').length;
       return {
         month: first.month,
         ...sumActivity(group),
         ownProgrammes: total(group, (r) => r.ownProgrammes),
-        stations: group.length,
+        stations: judged.length,
         stationsCompliant,
         rebroadcastTarget: total(group, (r) => r.rebroadcastTarget),
         ownProgrammeTarget: total(group, (r) => r.ownProgrammeTarget),
-        compliant: stationsCompliant === group.length,
+        compliant: status === 'met',
+        status,
       };
     })
     .sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0));
@@ -127,11 +135,27 @@ export function groupStats(
 
 /** Totals line for any grouping: the counts summed, and met only when every row is met. */
 export function statsTotals(rows: readonly StatsRow[]): ActivityCounts & { readonly rebroadcastTarget: number; readonly compliant: boolean } {
+  // A station or month not judged yet (in progress, before the station existed) neither meets nor fails the whole.
+  const judged = rows.filter((r) => !('status' in r) || isJudged(r.status));
   return {
     ...sumActivity(rows),
     rebroadcastTarget: total(rows, (r) => r.rebroadcastTarget),
-    compliant: rows.length > 0 && rows.every((r) => r.compliant),
+    compliant: judged.length > 0 && judged.every((r) => r.compliant),
   };
+}
+
+/**
+ * The rows that count (a station's months before it existed do not) and the judged ones among them. The group is
+ * met or not met on its judged rows alone; with none judged it is in progress (or still to come, or not active).
+ */
+function judgedPart(all: readonly ComplianceRow[]): { group: ComplianceRow[]; judged: ComplianceRow[]; status: MonthStatus } {
+  const group = all.filter((r) => r.status !== 'not_active');
+  const judged = group.filter((r) => isJudged(r.status));
+  let status: MonthStatus;
+  if (judged.length > 0) status = judged.every((r) => r.status === 'met') ? 'met' : 'not_met';
+  else if (group.some((r) => r.status === 'in_progress')) status = 'in_progress';
+  else status = group.length > 0 ? 'upcoming' : 'not_active';
+  return { group, judged, status };
 }
 
 function bucket<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {

@@ -1,4 +1,4 @@
-import type { ComplianceRow, ComplianceTotals } from './compliance.js';
+import type { ComplianceRow, ComplianceTotals, MonthStatus } from './compliance.js';
 import type { PeriodPreset } from './period.js';
 import type { MonthKey } from './types.js';
 
@@ -56,6 +56,15 @@ export function complianceLabel(compliant: boolean, locale: ReportLocale = 'vi')
   return compliant ? 'Met' : 'Not met';
 }
 
+/** The status word of a station-month: "Đạt", "Chưa đạt", "Đang diễn ra", or "—" before the station existed. */
+export function monthStatusLabel(status: MonthStatus, locale: ReportLocale = 'vi'): string {
+  const labels = {
+    vi: { met: 'Đạt', not_met: 'Chưa đạt', in_progress: 'Đang diễn ra', upcoming: 'Chưa đến kỳ', not_active: '—' },
+    en: { met: 'Met', not_met: 'Not met', in_progress: 'In progress', upcoming: 'Not yet due', not_active: '—' },
+  } as const;
+  return labels[locale][status];
+}
+
 /** Months shown as mm/yyyy, matching the dd/mm/yyyy dates used on screen in both languages. */
 export function formatMonth(month: MonthKey): string {
   return `${month.slice(5, 7)}/${month.slice(0, 4)}`;
@@ -68,8 +77,8 @@ export function totalLabel(locale: ReportLocale = 'vi'): string {
 /** The report's name by kind: 6-month (H1/H2), yearly, or ad hoc for any other range. */
 export function reportTitle(kind: PeriodPreset | 'custom', locale: ReportLocale = 'vi'): string {
   const titles = {
-    vi: { H1: 'Báo cáo 6 tháng đầu năm', H2: 'Báo cáo 6 tháng cuối năm', year: 'Báo cáo năm', custom: 'Báo cáo đột xuất' },
-    en: { H1: '6-month report (first half)', H2: '6-month report (second half)', year: 'Yearly report', custom: 'Ad hoc report' },
+    vi: { month: 'Báo cáo tháng', H1: 'Báo cáo 6 tháng đầu năm', H2: 'Báo cáo 6 tháng cuối năm', year: 'Báo cáo năm', custom: 'Báo cáo đột xuất' },
+    en: { month: 'Monthly report', H1: '6-month report (first half)', H2: '6-month report (second half)', year: 'Yearly report', custom: 'Ad hoc report' },
   } as const;
   return titles[locale][kind];
 }
@@ -87,12 +96,16 @@ export function complianceTable(
 ): { headings: string[]; rows: ReportCell[][]; totals: ReportCell[] } {
   const cell = (row: ComplianceRow, column: (typeof COMPLIANCE_COLUMNS)[number]): ReportCell => {
     switch (column) {
+      case 'stationCode':
+      case 'stationName':
+        return row[column];
       case 'month':
         return formatMonth(row.month);
       case 'compliant':
-        return complianceLabel(row.compliant, locale);
+        return monthStatusLabel(row.status, locale);
       default:
-        return row[column];
+        // Before the station existed there is nothing to count, and no target: a dash, not a zero.
+        return row.status === 'not_active' ? '—' : row[column];
     }
   };
   const totalCell = (column: (typeof COMPLIANCE_COLUMNS)[number]): ReportCell => {

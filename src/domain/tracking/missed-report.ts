@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MISSED_REASONS, type MissedReason } from '../../wire/station-protocol.js';
+import { describeIssues } from '../text/field-problems.js';
 import { eventIdSchema } from './play-schema.js';
 
 /** A device's word that an airing ended before it could play it (`outcome: "missed"` in a plays batch). */
@@ -11,7 +12,7 @@ export interface MissedReport {
   readonly reason: MissedReason;
 }
 
-const missedSchema = z.object({
+export const missedSchema = z.object({
   eventId: eventIdSchema,
   episodeId: z.uuid({ error: 'must be a UUID' }),
   airingId: z.uuid({ error: 'must be the UUID of the missed airing' }),
@@ -25,7 +26,7 @@ export function isMissedReport(raw: unknown): boolean {
 
 export type MissedVerdict =
   | { readonly ok: true; readonly miss: MissedReport }
-  | { readonly ok: false; readonly eventId: string | null; readonly message: string };
+  | { readonly ok: false; readonly eventId: string | null; readonly message: string; readonly messageVi: string };
 
 /** Shape only; whether the airing is this station's is the database's call. */
 export function classifyMissedReport(raw: unknown): MissedVerdict {
@@ -33,7 +34,8 @@ export function classifyMissedReport(raw: unknown): MissedVerdict {
   if (!r.success) {
     const id = eventIdSchema.safeParse((raw as { eventId?: unknown }).eventId);
     const issue = r.error.issues[0]!;
-    return { ok: false, eventId: id.success ? id.data : null, message: `${issue.path.join('.') || '(event)'}: ${issue.message}` };
+    const vi = describeIssues([issue], { location: 'body', input: raw })[0]!.messageVi;
+    return { ok: false, eventId: id.success ? id.data : null, message: `${issue.path.join('.') || '(event)'}: ${issue.message}`, messageVi: vi };
   }
   const { eventId, episodeId, airingId, startedAt, reason } = r.data;
   return { ok: true, miss: { eventId, episodeId: episodeId.toLowerCase(), airingId: airingId.toLowerCase(), scheduledAt: new Date(startedAt), reason } };

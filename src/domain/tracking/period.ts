@@ -7,17 +7,24 @@ export interface Period {
   readonly to: LocalDate;
 }
 
-/** The source document's reporting rhythm: every 6 months and at year end. */
-export type PeriodPreset = 'H1' | 'H2' | 'year';
+/** The source document's reporting rhythm: every 6 months and at year end; a month for the commune's own follow-up. */
+export type PeriodPreset = 'month' | 'H1' | 'H2' | 'year';
 
 /** Ten years of months is far beyond any report and keeps a typo (year 20266) from building huge grids. */
 export const MAX_PERIOD_MONTHS = 120;
 
-export function periodPreset(preset: PeriodPreset, year: number): Period {
+/** `month` (1–12) is read only by the monthly preset. */
+export function periodPreset(preset: PeriodPreset, year: number, month = 1): Period {
   if (!Number.isInteger(year) || year < 1000 || year > 9999) {
     throw new RangeError(`year must be a four-digit integer, got ${year}`);
   }
   switch (preset) {
+    case 'month': {
+      if (!Number.isInteger(month) || month < 1 || month > 12) throw new RangeError(`month must be 1–12, got ${month}`);
+      const mm = String(month).padStart(2, '0');
+      const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+      return { from: `${year}-${mm}-01`, to: `${year}-${mm}-${String(lastDay).padStart(2, '0')}` };
+    }
     case 'H1':
       return { from: `${year}-01-01`, to: `${year}-06-30` };
     case 'H2':
@@ -67,10 +74,11 @@ function monthSpan(period: Period): number {
 /** A custom range, as the report query carries it. */
 export const periodSchema = z
   .object({ from: localDateSchema, to: localDateSchema })
-  .refine((p) => p.from <= p.to, { error: '"from" must not be after "to"', path: ['to'] })
+  .refine((p) => p.from <= p.to, { error: '"from" must not be after "to"', path: ['to'], params: { messageVi: 'phải cùng ngày hoặc sau «Từ ngày»' } })
   .refine((p) => monthSpan(p) <= MAX_PERIOD_MONTHS, {
     error: `the period must span at most ${MAX_PERIOD_MONTHS} months`,
     path: ['to'],
+    params: { messageVi: `cách «Từ ngày» không quá ${MAX_PERIOD_MONTHS} tháng` },
   });
 
 /**
@@ -82,15 +90,23 @@ export const periodQuerySchema = z.union([
   z
     .object({ preset: z.enum(['H1', 'H2', 'year']), year: z.coerce.number().int().min(1000).max(9999) })
     .transform((q) => periodPreset(q.preset, q.year)),
+  z
+    .object({ preset: z.literal('month'), year: z.coerce.number().int().min(1000).max(9999), month: z.coerce.number().int().min(1).max(12) })
+    .transform((q) => periodPreset('month', q.year, q.month)),
 ]);
 
 /** Names a period that is exactly a preset (for the report title); anything else is an ad hoc range. */
-export function presetOf(period: Period): { readonly preset: PeriodPreset; readonly year: number } | null {
+export function presetOf(period: Period): { readonly preset: PeriodPreset; readonly year: number; readonly month?: number } | null {
   const year = Number(period.from.slice(0, 4));
-  if (year < 1000) return null;
+  if (!(year >= 1000 && year <= 9999)) return null;
   for (const preset of ['H1', 'H2', 'year'] as const) {
     const p = periodPreset(preset, year);
     if (p.from === period.from && p.to === period.to) return { preset, year };
+  }
+  const month = Number(period.from.slice(5, 7));
+  if (month >= 1 && month <= 12) {
+    const p = periodPreset('month', year, month);
+    if (p.from === period.from && p.to === period.to) return { preset: 'month', year, month };
   }
   return null;
 }

@@ -9,7 +9,12 @@ import { TRACKING_DEFAULTS } from './defaults.js';
  */
 export const playEventSchema = z.object({
   // Client-generated so a re-sent batch is recognised; any opaque id the agent likes, uuid recommended.
-  eventId: z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }).max(100, { error: 'must be at most 100 characters' }),
+  eventId: z
+    .string({ error: 'must be a string' })
+    .min(1, { error: 'must not be empty' })
+    .max(100, { error: 'must be at most 100 characters' })
+    // The database cannot store U+0000: refused here, so only this event is rejected and the rest of its batch is stored.
+    .refine((s) => !s.includes('\u0000'), { error: 'must not contain the NUL character (U+0000)', params: { messageVi: 'chứa ký tự NUL (U+0000) không được phép: hãy xoá ký tự đó' } }),
   episodeId: z.uuid({ error: 'must be a UUID' }),
   airingId: z.uuid({ error: 'must be a UUID when present' }).optional(),
   // An offset (or Z) is required: a bare local time would be guessed in the wrong zone.

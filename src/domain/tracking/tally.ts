@@ -13,6 +13,8 @@ export interface StationRef {
   readonly name: string;
   /** IANA zone; months are cut at the station's local midnight. */
   readonly timezone: string;
+  /** When the station was set up: months that ended before it are not counted against it. */
+  readonly activeFrom?: Date;
 }
 
 export interface TrackedPlay {
@@ -92,14 +94,16 @@ export function tallyActivity(input: TallyInput): Tally {
   // An airing airs once: a second full play matched to it (the agent's report after an operator marked it by
   // hand, say) is kept on record but adds no rebroadcast. SQL mirror: count(DISTINCT airing_id).
   const airedAirings = new Set<string>();
+  // The first full play decides, wherever it falls: a repeat stays a repeat when the period cuts between the two
+  // (SQL mirror: the `repeat` flag, set at ingestion in arrival order).
   for (const play of input.plays) {
-    if (!counts(play.episodeId)) continue;
-    const month = monthOf(play.stationId, play.startedAt);
-    if (month === undefined) continue;
     if (play.kind === 'rebroadcast' && play.airingId !== null) {
       if (airedAirings.has(play.airingId)) continue;
       airedAirings.add(play.airingId);
     }
+    if (!counts(play.episodeId)) continue;
+    const month = monthOf(play.stationId, play.startedAt);
+    if (month === undefined) continue;
     bump(play.stationId, month, play.episodeId, (c) => addPlay(c, play));
   }
 

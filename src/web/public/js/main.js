@@ -9,16 +9,18 @@ import { can, resume, session, signOut, token } from './session.js';
 import { errorPanel, loading } from './ui.js';
 import * as alerts from './views/alerts.js';
 import * as episodes from './views/episodes.js';
+import * as episode from './views/episode.js';
 import * as fleet from './views/fleet.js';
 import * as plans from './views/plans.js';
 import * as playNow from './views/play-now.js';
 import * as composeBulletin from './views/compose-bulletin.js';
 import * as reports from './views/reports.js';
+import * as reportPrint from './views/report-print.js';
 import * as signin from './views/signin.js';
 import * as station from './views/station.js';
 import * as stations from './views/stations.js';
 
-const VIEWS = { signin, episodes, stations, station, plans, reports, fleet, alerts, playNow, composeBulletin };
+const VIEWS = { signin, episodes, episode, stations, station, plans, reports, reportPrint, fleet, alerts, playNow, composeBulletin };
 
 const header = document.getElementById('topbar');
 const main = document.getElementById('main');
@@ -116,7 +118,7 @@ function renderHeader(route) {
       {},
       items.map((it) => {
         // A station's page sits under the station list; an operator's own station is its own item.
-        const current = it.hash === currentHash || (it.route !== 'station' && (it.route === route.name || (it.route === 'stations' && route.name === 'station') || (it.route === 'episodes' && route.name === 'composeBulletin')));
+        const current = it.hash === currentHash || (it.route !== 'station' && (it.route === route.name || (it.route === 'stations' && route.name === 'station') || (it.route === 'episodes' && (route.name === 'composeBulletin' || route.name === 'episode')) || (it.route === 'reports' && route.name === 'reportPrint')));
         const link = h('a', { href: it.hash, class: it.className, 'aria-current': current ? 'page' : undefined, dataset: { navCount: it.count ? 'alerts' : undefined } }, it.label);
         if (it.count) fillAlertsCount(link, openAlerts());
         return h('li', {}, link);

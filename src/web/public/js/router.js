@@ -3,10 +3,12 @@
 const ROUTES = [
   { name: 'signin', pattern: /^\/signin$/ },
   { name: 'episodes', pattern: /^\/episodes$/ },
+  { name: 'episode', pattern: /^\/episodes\/([0-9a-f-]{36})$/, keys: ['id'] },
   { name: 'stations', pattern: /^\/stations$/ },
   { name: 'station', pattern: /^\/stations\/([^/]+)$/, keys: ['id'] },
   { name: 'plans', pattern: /^\/plans$/ },
   { name: 'reports', pattern: /^\/reports$/ },
+  { name: 'reportPrint', pattern: /^\/reports\/print$/ },
   { name: 'fleet', pattern: /^\/fleet$/ },
   { name: 'alerts', pattern: /^\/alerts$/ },
   { name: 'playNow', pattern: /^\/play-now$/ },

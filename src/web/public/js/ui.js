@@ -39,6 +39,17 @@ export function complianceBadge(compliant) {
     : badge('bad', ['✗ ', t('rep.notMet')], { dataset: { compliant: 'false' } });
 }
 
+/**
+ * A station-month by its status (the API's rows[].status): judged months "Đạt"/"Chưa đạt"; the current month "Đang
+ * diễn ra" until it ends; months before a station existed "—". Without a status, the bare verdict.
+ */
+export function monthStatusBadge(status, compliant) {
+  if (status === 'in_progress') return badge('info', ['◔ ', t('rep.inProgress')], { dataset: { status } });
+  if (status === 'upcoming') return badge('muted', t('rep.upcoming'), { dataset: { status } });
+  if (status === 'not_active') return badge('muted', t('rep.notActive'), { dataset: { status } });
+  return complianceBadge(status ? status === 'met' : compliant);
+}
+
 /** A polite live region for results of actions ("Đã phê duyệt…", errors). */
 export function notice() {
   const el = h('div', { class: 'notice', role: 'status', 'aria-live': 'polite', hidden: true });

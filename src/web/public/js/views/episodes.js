@@ -1,6 +1,6 @@
 // Programmes (Chương trình): the list with status and transcoding progress (polled while any is
 // processing), downloads of ready files, and the upload form for those who may upload.
-import { download, get } from '../api.js';
+import { get, saveFromLink } from '../api.js';
 import { h, replace } from '../dom.js';
 import { apiMessage, languageName, t } from '../i18n.js';
 import { DEFAULT_TZ, fmtDateTime, fmtDuration, fmtPercent } from '../format.js';
@@ -18,7 +18,10 @@ export function downloadButton(episode, note) {
   button.addEventListener('click', () =>
     busy(button, t('ep.downloading'), async () => {
       try {
-        await download(`/episodes/${episode.id}/renditions/mp3`, undefined, `${episode.title}.mp3`);
+        // A link to follow, not a fetch: with external storage it points there, and the page's CSP allows no such fetch.
+        // The answer names the file after the title.
+        const link = await get(`/episodes/${episode.id}/renditions/mp3/link`, { use: 'download' });
+        saveFromLink(link.url);
       } catch (err) {
         note?.show('bad', errorText(err));
       }
@@ -60,7 +63,7 @@ function episodesTable(items, note, timeZone = DEFAULT_TZ) {
     rows: items.map((e) => ({
       attrs: { dataset: { episodeId: e.id, status: e.status } },
       cells: [
-        h('span', { class: 'title-cell' }, e.title),
+        h('a', { class: 'title-cell', href: `#/episodes/${e.id}`, dataset: { action: 'open-episode' } }, e.title),
         e.series ?? '—',
         languageName(e.language),
         statusCell(e),

@@ -120,7 +120,7 @@ function allocationView(result, episodeTitle, me, onChanged) {
   );
 }
 
-function createForm({ episodes, stations, onCreated }) {
+function createForm({ episodes, stations, onCreated, episodeId }) {
   const note = notice();
   if (episodes.length === 0) return h('p', { class: 'empty' }, t('plan.noReady'));
   const today = todayIn();
@@ -129,6 +129,8 @@ function createForm({ episodes, stations, onCreated }) {
     { name: 'episodeId', required: true, class: 'input-wide' },
     episodes.map((e) => h('option', { value: e.id }, [e.title, e.series ? ` — ${e.series}` : '', ` (${fmtDuration(e.durationSec)})`].join(''))),
   );
+  // Coming from a programme's page ("Lên kế hoạch phát"): that programme is chosen.
+  if (episodeId && episodes.some((e) => e.id === episodeId)) episode.value = episodeId;
   const all = h('input', { type: 'radio', name: 'scope', value: 'all', checked: true });
   const some = h('input', { type: 'radio', name: 'scope', value: 'some' });
   const boxes = stations.map((st) => h('input', { type: 'checkbox', name: 'stationIds', value: st.id }));
@@ -311,6 +313,7 @@ export function render(ctx) {
         createForm({
           episodes: episodes.items,
           stations: stations.items,
+          episodeId: ctx.query?.get('episode'),
           onCreated: (result) => {
             titles.set(result.plan.episodeId, episodes.items.find((e) => e.id === result.plan.episodeId)?.title ?? titles.get(result.plan.episodeId));
             showDetail(result);

@@ -7,12 +7,24 @@ import { h, replace } from '../dom.js';
 import { getLang, t } from '../i18n.js';
 import { fmtMonth, fmtNumber, fmtRatio, parseLocalDate, todayIn } from '../format.js';
 import { href, navigate } from '../router.js';
-import { busy, complianceBadge, dateInput, errorPanel, errorText, field, loading, notice, pageHeading } from '../ui.js';
+import { busy, complianceBadge, dateInput, errorPanel, errorText, field, loading, monthStatusBadge, notice, pageHeading } from '../ui.js';
 import { barChart } from './chart.js';
 
 export const title = () => t('rep.title');
 
-const PRESETS = ['H1', 'H2', 'year', 'custom'];
+const PRESETS = ['month', 'H1', 'H2', 'year', 'custom'];
+
+/**
+ * A station-month (or a group of them) by status: judged months as "Đạt"/"Chưa đạt"; the current month "Đang diễn
+ * ra" until it ends; months before a station existed "—", as the API decides (rows[].status).
+ */
+const statusBadge = monthStatusBadge;
+
+function statusClass(status, compliant) {
+  if (status === 'in_progress' || status === 'upcoming') return 'cell-open';
+  if (status === 'not_active') return 'cell-inactive';
+  return (status ? status === 'met' : compliant) ? 'cell-ok' : 'cell-bad';
+}
 
 /** The period asked for in the address, or the current half-year. */
 function periodFromQuery(query) {
@@ -20,16 +32,19 @@ function periodFromQuery(query) {
   const year = Number(today.slice(0, 4));
   const preset = PRESETS.includes(query.get('preset')) ? query.get('preset') : Number(today.slice(5, 7)) <= 6 ? 'H1' : 'H2';
   const y = Number(query.get('year'));
+  const m = Number(query.get('month'));
   return {
     preset,
     year: Number.isInteger(y) && y >= 2000 && y <= 2100 ? y : year,
+    month: Number.isInteger(m) && m >= 1 && m <= 12 ? m : Number(today.slice(5, 7)),
     from: query.get('from') ?? `${today.slice(0, 7)}-01`,
     to: query.get('to') ?? today,
   };
 }
 
 function apiParams(p) {
-  return p.preset === 'custom' ? { from: p.from, to: p.to } : { preset: p.preset, year: p.year };
+  if (p.preset === 'custom') return { from: p.from, to: p.to };
+  return p.preset === 'month' ? { preset: 'month', year: p.year, month: p.month } : { preset: p.preset, year: p.year };
 }
 
 function periodForm(p) {
@@ -37,12 +52,15 @@ function periodForm(p) {
   const year = h('input', { type: 'number', name: 'year', min: '2000', max: '2100', step: '1', value: String(p.year), inputmode: 'numeric' });
   const from = dateInput('from', p.from);
   const to = dateInput('to', p.to);
+  const month = h('select', { name: 'month' }, Array.from({ length: 12 }, (_, i) => h('option', { value: String(i + 1), selected: i + 1 === p.month }, String(i + 1).padStart(2, '0'))));
+  const monthField = field(t('rep.monthOf'), month);
   const yearField = field(t('rep.year'), year);
   const rangeFields = h('div', { class: 'range-fields' }, field(t('rep.from'), from, t('date.hint')), field(t('rep.to'), to, t('date.hint')));
   const note = notice();
   const sync = () => {
     const custom = preset.value === 'custom';
     yearField.hidden = custom;
+    monthField.hidden = preset.value !== 'month';
     rangeFields.hidden = !custom;
   };
   preset.addEventListener('change', sync);
@@ -69,13 +87,15 @@ function periodForm(p) {
             return;
           }
           q = { preset: 'custom', from: f, to: tt };
+        } else if (preset.value === 'month') {
+          q = { preset: 'month', year: year.value, month: month.value };
         } else {
           q = { preset: preset.value, year: year.value };
         }
         navigate(href('/reports', q));
       },
     },
-    h('div', { class: 'inline-fields' }, field(t('rep.preset'), preset), yearField, rangeFields, h('div', { class: 'field field-button' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('rep.show')))),
+    h('div', { class: 'inline-fields' }, field(t('rep.preset'), preset), monthField, yearField, rangeFields, h('div', { class: 'field field-button' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('rep.show')))),
     note.el,
   );
 }
@@ -96,10 +116,11 @@ function countLine(label, valueField, value, targetField, target) {
 function gridCell(row) {
   return h(
     'td',
-    { class: ['cell', row.compliant ? 'cell-ok' : 'cell-bad'], dataset: { stationId: row.stationId, month: row.month, compliant: String(row.compliant) } },
-    h('div', { class: 'cell-head' }, complianceBadge(row.compliant), row.wholeMonth ? null : h('abbr', { class: 'partial-month', title: t('rep.partialMonth') }, '*')),
-    countLine(t('rep.aired'), 'aired', row.aired, 'rebroadcastTarget', row.rebroadcastTarget),
-    countLine(t('rep.own'), 'ownProgrammes', row.ownProgrammes, 'ownProgrammeTarget', row.ownProgrammeTarget),
+    { class: ['cell', statusClass(row.status, row.compliant)], dataset: { stationId: row.stationId, month: row.month, compliant: String(row.compliant), status: row.status } },
+    h('div', { class: 'cell-head' }, statusBadge(row.status, row.compliant), row.wholeMonth ? null : h('abbr', { class: 'partial-month', title: t('rep.partialMonth') }, '*')),
+    // Before the station existed there is nothing to count: the word says so, no "0/3" to misread.
+    row.status === 'not_active' ? null : countLine(t('rep.aired'), 'aired', row.aired, 'rebroadcastTarget', row.rebroadcastTarget),
+    row.status === 'not_active' ? null : countLine(t('rep.own'), 'ownProgrammes', row.ownProgrammes, 'ownProgrammeTarget', row.ownProgrammeTarget),
     row.missed > 0 ? h('span', { class: 'line line-missed' }, `${t('rep.missed')}: `, h('strong', { dataset: { field: 'missed' } }, fmtNumber(row.missed))) : null,
   );
 }
@@ -149,8 +170,8 @@ function complianceGrid(report, byStation, byMonth) {
           total
             ? h(
                 'td',
-                { class: ['cell', 'total-col', total.compliant ? 'cell-ok' : 'cell-bad'], dataset: { stationTotal: st.id, compliant: String(total.compliant) } },
-                h('div', { class: 'cell-head' }, complianceBadge(total.compliant)),
+                { class: ['cell', 'total-col', statusClass(total.status, total.compliant)], dataset: { stationTotal: st.id, compliant: String(total.compliant), status: total.status } },
+                h('div', { class: 'cell-head' }, statusBadge(total.status, total.compliant)),
                 countLine(t('rep.aired'), 'aired', total.aired, 'rebroadcastTarget', total.rebroadcastTarget),
                 countLine(t('rep.own'), 'ownProgrammes', total.ownProgrammes, 'ownProgrammeTarget', total.ownProgrammeTarget),
                 countLine(t('rep.monthsMet'), 'monthsCompliant', total.monthsCompliant, 'months', total.months),
@@ -264,12 +285,19 @@ export function render(ctx) {
         h(
           'p',
           { class: 'kpis', dataset: { summary: 'true' } },
-          complianceBadge(tot.compliant),
+          tot.rows === 0 && tot.openRows > 0 ? statusBadge('in_progress') : complianceBadge(tot.compliant),
           h('span', { class: 'kpi' }, t('rep.summary', { met: fmtNumber(tot.compliantRows), rows: fmtNumber(tot.rows) })),
           h('span', { class: 'kpi' }, t('rep.summaryAired', { aired: fmtNumber(tot.aired), target: fmtNumber(tot.rebroadcastTarget) })),
           h('span', { class: 'kpi' }, t('rep.summaryOwn', { own: fmtNumber(tot.ownProgrammes), target: fmtNumber(tot.ownProgrammeTarget) })),
         ),
-        h('div', { class: 'actions' }, exportButton(t('rep.exportCsv'), 'csv', report.period), exportButton(t('rep.exportXlsx'), 'xlsx', report.period)),
+        h(
+          'div',
+          { class: 'actions' },
+          exportButton(t('rep.exportCsv'), 'csv', report.period),
+          exportButton(t('rep.exportXlsx'), 'xlsx', report.period),
+          exportButton(t('rep.exportPdf'), 'pdf', report.period),
+          h('a', { class: 'btn', href: href('/reports/print', { ...apiParams(p), preset: p.preset }), dataset: { print: 'true' } }, t('rep.print')),
+        ),
         report.rows.length === 0
           ? h('p', { class: 'empty' }, t('rep.noStations'))
           : [
@@ -277,6 +305,7 @@ export function render(ctx) {
               h('p', { class: 'scroll-hint', 'aria-hidden': 'true' }, t('rep.scrollHint')),
               h('div', { class: 'grid-scroll', tabindex: '0', role: 'region', 'aria-label': t('rep.gridScroll') }, complianceGrid(report, byStation, byMonth)),
               report.rows.some((r) => !r.wholeMonth) ? h('p', { class: 'footnote' }, t('rep.partialNote')) : null,
+              report.rows.some((r) => r.status !== 'met' && r.status !== 'not_met') ? h('p', { class: 'footnote' }, t('rep.openNote')) : null,
             ],
       ),
       report.rows.length === 0 ? null : chartSection(byMonth, signal),

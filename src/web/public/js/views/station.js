@@ -7,7 +7,7 @@ import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { addDays, fmtBytes, fmtDateTime, fmtMonth, fmtNumber, fmtRatio, fmtWindow, monthEnd, todayIn } from '../format.js';
 import { can } from '../session.js';
-import { badge, complianceBadge, dataTable, errorPanel, errorText, loading, notice, pageHeading, priorityBadge } from '../ui.js';
+import { badge, dataTable, errorPanel, errorText, loading, monthStatusBadge, notice, pageHeading, priorityBadge } from '../ui.js';
 import { downloadButton } from './episodes.js';
 import { contactText, deliverySummary, pushCell } from './station-parts.js';
 import { outcomesCell } from './device-parts.js';
@@ -54,7 +54,11 @@ function markAiredButton(airing, onDone) {
     button.disabled = true;
     button.textContent = t('st.marking');
     try {
-      const res = await post(`/airings/${airing.id}/aired`, {});
+      // Already on record (an earlier mark, or the device's own report) is done, not a failure.
+      const res = await post(`/airings/${airing.id}/aired`, {}).catch((err) => {
+        if (err?.code === 'ALREADY_RECORDED') return { status: 409 };
+        throw err;
+      });
       const fresh = res.status === 201 || res.body?.status === 'accepted';
       const done = badge('ok', ['✓ ', fresh ? t('st.markedNew') : t('st.markedDup')], { role: 'status', dataset: { marked: fresh ? 'accepted' : 'duplicate' } });
       done.classList.add('badge-wrap');
@@ -79,7 +83,7 @@ function monthBlock(row, month) {
     h(
       'p',
       { class: 'kpis' },
-      complianceBadge(row.compliant),
+      monthStatusBadge(row.status, row.compliant),
       h('span', { class: 'kpi' }, `${t('rep.aired')}: `, h('strong', { dataset: { field: 'aired' } }, fmtRatio(row.aired, row.rebroadcastTarget))),
       h('span', { class: 'kpi' }, `${t('rep.own')}: `, h('strong', { dataset: { field: 'ownProgrammes' } }, fmtRatio(row.ownProgrammes, row.ownProgrammeTarget))),
       row.missed > 0 ? h('span', { class: 'kpi' }, `${t('rep.missed')}: `, h('strong', { dataset: { field: 'missed' } }, fmtNumber(row.missed))) : null,
