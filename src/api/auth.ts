@@ -10,8 +10,15 @@ export type PrincipalRole = Role | 'station';
 
 export interface Principal {
   userId: string | null;
+  /** The person's login name (null for ADMIN_TOKEN and station devices). */
+  login: string | null;
   name: string;
   role: PrincipalRole;
+  /** The area it acts for, and that area's path ('/root/…/'): the access rule's scope. Null: everything. */
+  areaId: string | null;
+  areaPath: string | null;
+  /** How the caller proved who it is. */
+  via: 'admin-token' | 'token' | 'session' | 'station';
   /** Operators and stations act for exactly one station. */
   stationId: string | null;
   /** The loudspeaker cluster whose token was used (role `station` only). */
@@ -53,7 +60,7 @@ export function authenticate(deps: AuthDeps): RequestHandler {
     if (!m) return fail('Bearer');
     const token = m[1]!;
     if (deps.adminToken && sameSecret(token, deps.adminToken)) {
-      req.principal = { userId: null, name: 'ADMIN_TOKEN', role: 'admin', stationId: null, deviceId: null };
+      req.principal = { userId: null, login: null, name: 'ADMIN_TOKEN', role: 'admin', areaId: null, areaPath: null, via: 'admin-token', stationId: null, deviceId: null };
       return next();
     }
     const hash = hashToken(token);
@@ -62,7 +69,7 @@ export function authenticate(deps: AuthDeps): RequestHandler {
       const found = await deps.deviceOfToken(hash);
       if (found) {
         const { station, deviceId } = found;
-        req.principal = { userId: null, name: `station ${station.code} / ${found.deviceName}`, role: 'station', stationId: station.id, deviceId };
+        req.principal = { userId: null, login: null, name: `station ${station.code} / ${found.deviceName}`, role: 'station', areaId: null, areaPath: null, via: 'station', stationId: station.id, deviceId };
         req.station = station;
         void deps.touchStation(station.id, deviceId).catch(() => undefined);
         return next();
@@ -70,7 +77,17 @@ export function authenticate(deps: AuthDeps): RequestHandler {
     } else {
       const owner = await deps.ownerOfToken(hash);
       if (owner) {
-        req.principal = { userId: owner.userId, name: owner.name, role: owner.role, stationId: owner.stationId, deviceId: null };
+        req.principal = {
+          userId: owner.userId,
+          login: owner.login,
+          name: owner.name,
+          role: owner.role,
+          areaId: owner.areaId,
+          areaPath: owner.areaPath,
+          via: 'token',
+          stationId: owner.stationId,
+          deviceId: null,
+        };
         return next();
       }
     }

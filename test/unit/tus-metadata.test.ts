@@ -9,7 +9,7 @@ import { episodeIdOfTus, tusIdOf } from '../../src/storage/tus-store.js';
 
 const STATION = '11111111-1111-4111-8111-111111111111';
 const OTHER = '22222222-2222-4222-8222-222222222222';
-const who = (role: Principal['role'], extra: Partial<Principal> = {}): Principal => ({ userId: `user-${role}`, name: role, role, stationId: null, deviceId: null, ...extra });
+const who = (role: Principal['role'], extra: Partial<Principal> = {}): Principal => ({ userId: `user-${role}`, login: null, name: role, role, areaId: null, areaPath: null, via: 'token', stationId: null, deviceId: null, ...extra });
 const operator = who('operator', { userId: 'op-1', stationId: STATION });
 
 function refusal(fn: () => unknown): HttpError {
