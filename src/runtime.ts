@@ -42,6 +42,7 @@ import { playNowService } from './services/play-now-service.js';
 import { deviceService, type DeviceService } from './services/device-service.js';
 import { bulletinService } from './services/bulletin-service.js';
 import { createSpeechEngine } from './media/speech/index.js';
+import { signInParts } from './api/session/index.js';
 
 export interface Runtime {
   config: Config;
@@ -228,9 +229,12 @@ export async function startRuntime(config: Config, logger = createLogger(config)
           onUrgentEpisode: (id) => episodes.promoteUrgent(id, logger),
         },
       });
+      const signIn = await signInParts(db, config);
+      closers.push(() => signIn.close());
       const app = createApp({
         config,
         logger,
+        signIn,
         store,
         db,
         linkSecret,

@@ -21,7 +21,7 @@ import type { AlertService } from '../services/alert-service.js';
 import type { TrackingService } from '../services/tracking-service.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { authenticate, principalOf, type AuthDeps } from './auth.js';
+import { authenticate, type AuthDeps } from './auth.js';
 import { errorHandler, HttpError } from './errors.js';
 import { anyOriginMayEmbed, securityHeaders } from './security-headers.js';
 import { jsonBody } from './json-body.js';
@@ -44,6 +44,19 @@ import type { TusOriginalStore } from '../storage/tus-store.js';
 import type { ResumableUploadService } from '../services/resumable-upload-service.js';
 import { bulletinsRouter } from './routes/bulletins.js';
 import type { BulletinService } from '../services/bulletin-service.js';
+import type { SignInParts } from './session/index.js';
+import { csrfGuard } from './session/session-middleware.js';
+import { passwordChangeGate } from './session/password-gate.js';
+import { signInRouter, signOutRouter } from './routes/session.js';
+import { meRouter } from './routes/me.js';
+import { areasRouter } from './routes/areas.js';
+import { usersRouter } from './routes/users.js';
+import { auditRouter } from './routes/audit.js';
+import { attachAudit } from './audit-context.js';
+import { auditService } from '../services/audit-service.js';
+import { areaService } from '../services/area-service.js';
+import { userService } from '../services/user-service.js';
+import { accessService } from '../services/access.js';
 
 const WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/public');
 
@@ -69,6 +82,8 @@ export interface AppDeps {
   tus: TusOriginalStore;
   uploads: ResumableUploadService;
   bulletins: BulletinService;
+  /** People signing in: sessions, back-off, their own password and tokens. */
+  signIn: SignInParts;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -118,18 +133,27 @@ export function createApp(deps: AppDeps): Express {
     handler: (_req, _res, next) =>
       next(new HttpError(429, 'TOO_MANY_FAILED_SIGN_INS', 'Too many requests with invalid tokens; wait a few minutes', 'Quá nhiều lần đăng nhập sai, vui lòng thử lại sau ít phút')),
   });
-  api.use(authenticate({ ...deps.auth, onFailure: failedSignIns }));
+  // Every route records its changes here (recordChange), sign-in attempts included.
+  const audit = auditService({ db: deps.db, logger: deps.logger });
+  api.use(attachAudit(audit));
+  // Signing in comes before authentication (nothing to authenticate with yet); the session middleware then runs only
+  // for requests carrying the cookie and no bearer token, so station polls and scripts never reach the sessions table.
+  // (Looked up per request: the contract test builds this app from placeholder dependencies to list its routes.)
+  api.use(signInRouter({ sessions: deps.signIn.service, session: (req, res, next) => deps.signIn.middleware.always(req, res, next), publicUrl: deps.config.http.publicUrl }));
+  api.use((req, res, next) => deps.signIn.middleware.load(req, res, next));
+  api.use(authenticate({ ...deps.auth, sessionUser: deps.signIn.sessionUser, onFailure: failedSignIns }));
+  api.use(csrfGuard(deps.config.http.publicUrl), passwordChangeGate);
   // Before the JSON parser: tus bodies are the file itself.
-  api.use('/uploads/tus', tusUploadsRouter({ config: deps.config, tus: deps.tus, uploads: deps.uploads, stationExists: async (id) => (await deps.stationsRepo.get(id)) !== null }));
+  api.use('/uploads/tus', tusUploadsRouter({ config: deps.config, tus: deps.tus, uploads: deps.uploads, stationPlace: accessService(deps.db).stationPlace }));
   // Nesting capped besides size: 900,000 levels of "[" parse into +80 MB. The plays batch judges its events one by one.
   api.use(jsonBody({ limitBytes: 2 * 1024 * 1024, maxDepth: 64 }), refuseNul({ itemwiseBodies: ['/station/plays'] }));
-  api.get('/me', (req, res) => {
-    const p = principalOf(req);
-    res.json({ name: p.name, role: p.role, stationId: p.stationId });
-  });
+  api.use(meRouter({ sessions: deps.signIn.service }), signOutRouter({ sessions: deps.signIn.service }));
   api.use('/episodes', episodesRouter({ config: deps.config, episodes: deps.episodes, store: deps.store, links: episodeLinks({ config: deps.config, store: deps.store, linkSecret: deps.linkSecret }) }));
   api.use('/bulletins', bulletinsRouter({ bulletins: deps.bulletins, maxChars: deps.config.tts.maxChars }));
   api.use('/stations', stationsRouter({ stations: deps.stations, plans: deps.plans, db: deps.db, devices: deps.devices }), stationDevicesRouter({ devices: deps.devices }));
+  api.use('/areas', areasRouter({ areas: areaService({ db: deps.db }) }));
+  api.use('/users', usersRouter({ users: userService({ db: deps.db }) }));
+  api.use(auditRouter({ audit, access: accessService(deps.db) }));
   api.use('/devices', devicesRouter({ devices: deps.devices }));
   api.use('/fleet', fleetRouter({ devices: deps.devices }));
   api.use('/plans', plansRouter({ plans: deps.plans }));

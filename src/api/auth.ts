@@ -4,6 +4,7 @@ import type { Role, TokenOwner } from '../db/users-repo.js';
 import type { StationRow } from '../db/stations-repo.js';
 import type { DeviceIdentity } from '../services/station-auth-cache.js';
 import { HttpError } from './errors.js';
+import type { SessionUser } from '../db/accounts-repo.js';
 
 /** Who is calling: a person (by role) or a station's own device (role `station`). */
 export type PrincipalRole = Role | 'station';
@@ -23,6 +24,8 @@ export interface Principal {
   stationId: string | null;
   /** The loudspeaker cluster whose token was used (role `station` only). */
   deviceId: string | null;
+  /** An admin reset the password: nothing but changing it is open until then (src/api/session/password-gate.ts). */
+  mustChangePassword?: boolean;
 }
 
 declare module 'express-serve-static-core' {
@@ -40,6 +43,8 @@ export interface AuthDeps {
   deviceOfToken(tokenHash: string): Promise<DeviceIdentity | null>;
   /** Records that the station and device were heard from (throttled by the implementation). */
   touchStation(stationId: string, deviceId: string): Promise<void>;
+  /** A signed-in browser's user (null once disabled: the session then ends). */
+  sessionUser?(userId: string): Promise<SessionUser | null>;
   /** Runs before a 401 is answered (rate limiting of failed sign-ins). */
   onFailure?: RequestHandler;
 }
@@ -56,6 +61,16 @@ export function authenticate(deps: AuthDeps): RequestHandler {
       next(unauthorized());
     };
     const header = req.headers.authorization ?? '';
+    // A browser's cookie session (src/api/session: loaded only for requests that carry the cookie and no Authorization).
+    if (!header && req.session?.userId && deps.sessionUser) {
+      const u = await deps.sessionUser(req.session.userId);
+      if (u) {
+        req.principal = { userId: u.id, login: u.login, name: u.name, role: u.role, areaId: u.areaId, areaPath: u.areaPath, via: 'session', stationId: u.stationId, deviceId: null, mustChangePassword: u.mustChangePassword };
+        return next();
+      }
+      // Disabled since it signed in: the session ends here.
+      await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+    }
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!m) return fail('Bearer');
     const token = m[1]!;
@@ -87,6 +102,7 @@ export function authenticate(deps: AuthDeps): RequestHandler {
           via: 'token',
           stationId: owner.stationId,
           deviceId: null,
+          mustChangePassword: owner.mustChangePassword,
         };
         return next();
       }
@@ -95,28 +111,7 @@ export function authenticate(deps: AuthDeps): RequestHandler {
   };
 }
 
-export function requireRole(...roles: PrincipalRole[]): RequestHandler {
-  return (req, _res, next) => {
-    const p = req.principal;
-    if (!p) return next(unauthorized());
-    if (!roles.includes(p.role)) {
-      return next(
-        new HttpError(403, 'FORBIDDEN', `This needs the role ${roles.join(' or ')}; you are ${p.role}`, 'Bạn không có quyền thực hiện thao tác này'),
-      );
-    }
-    next();
-  };
-}
-
 export function principalOf(req: Request): Principal {
   if (!req.principal) throw unauthorized();
   return req.principal;
-}
-
-/** Operators (and stations) see only their own station; other readers see every station. */
-export function assertMayReadStation(req: Request, stationId: string): void {
-  const p = principalOf(req);
-  if ((p.role === 'operator' || p.role === 'station') && p.stationId !== stationId) {
-    throw new HttpError(403, 'OTHER_STATION', 'You may only see your own station', 'Bạn chỉ được xem đài của mình');
-  }
 }

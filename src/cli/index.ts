@@ -1,65 +1,78 @@
-import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../config/index.js';
+import { DataDirLocked } from '../data-dir-lock.js';
 import { openDatabase } from '../runtime.js';
+import { ServiceError } from '../services/errors.js';
+import { UserInputError } from '../services/user-service.js';
 import { StartupRefusal } from '../startup-refusal.js';
-import { addToken, assertStationIdFormat, createUserWithToken, UserInputError } from '../services/user-service.js';
+import { CliError, describe } from './cli-error.js';
+import { parseCommandLine } from './options.js';
+import { serviceClient } from './service-client.js';
+import { runViaApi } from './via-api.js';
+import { runOnDatabase } from './via-database.js';
 
-const USAGE = `Usage:
-  npm run cli -- user:create --name NAME --role admin|editor|operator|viewer [--station STATION_ID] [--label TEXT]
-  npm run cli -- token:create --name NAME [--label TEXT]
-
-Uses the same configuration as the service (DATABASE_URL, or the embedded database under DATA_DIR).
-The token is printed once; only its hash is stored.`;
-
+/**
+ * Headless set-up: users, tokens and stations. With --server (or LOAXA_SERVER) every command goes through the running
+ * service's API, so it works while the service holds the embedded database, and a token made here works at once.
+ * Without it the command opens the database itself, which the embedded database refuses while a service runs.
+ */
 async function main(): Promise<number> {
-  const [command, ...rest] = process.argv.slice(2);
-  let values: { name?: string; role?: string; station?: string; label?: string };
-  try {
-    ({ values } = parseArgs({
-      args: rest,
-      options: { name: { type: 'string' }, role: { type: 'string' }, station: { type: 'string' }, label: { type: 'string' } },
-    }));
-  } catch (err) {
-    // An unknown option or one without its value: say so with the usage, not a stack trace.
-    console.error(`Error: ${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (!command || !['user:create', 'token:create'].includes(command) || !values.name) {
-    console.error(USAGE);
-    return 2;
-  }
-  // Before the database is even opened: a mistyped id answers at once.
-  if (values.station !== undefined) assertStationIdFormat(values.station);
-  const config = loadConfig();
-  const db = await openDatabase(config);
-  try {
-    if (command === 'user:create') {
-      if (!values.role) throw new UserInputError('--role is required');
-      const { userId, token } = await createUserWithToken(db, { name: values.name, role: values.role, stationId: values.station ?? null, label: values.label });
-      console.log(JSON.stringify({ userId, name: values.name, role: values.role, token }));
-    } else {
-      const token = await addToken(db, values.name, values.label);
-      console.log(JSON.stringify({ name: values.name, token }));
+  const { command, options } = parseCommandLine(process.argv.slice(2), process.env);
+  let result: Record<string, unknown>;
+  if (options.server) {
+    if (!options.token) {
+      throw new CliError('cần mã truy cập của quản trị viên: «--token» hoặc biến ADMIN_TOKEN.', "an administrator's token is needed: --token or ADMIN_TOKEN.");
     }
-    return 0;
-  } finally {
-    await db.close();
+    result = await runViaApi(serviceClient(options.server, options.token), command, options);
+  } else {
+    const config = loadConfig();
+    let db;
+    try {
+      db = await openDatabase(config);
+    } catch (err) {
+      if (err instanceof DataDirLocked) {
+        // The way that works while the service runs, spelled out.
+        const url = config.http.publicUrl ?? `http://127.0.0.1:${config.http.port}`;
+        throw new CliError(
+          `${err.messageVi}\nDịch vụ đang giữ cơ sở dữ liệu: chạy lại lệnh qua dịch vụ, thêm --server ${url} và --token (hoặc biến ADMIN_TOKEN).`,
+          `${err.message}\nThe service holds the database: run the command through it, adding --server ${url} and --token (or ADMIN_TOKEN).`,
+          err.exitCode,
+        );
+      }
+      throw err;
+    }
+    try {
+      result = await runOnDatabase(db, config, command, options);
+    } finally {
+      await db.close();
+    }
   }
+  console.log(JSON.stringify(result));
+  return 0;
 }
 
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    // The service holds the data directory, or its disk is full: said plainly, with its own exit code.
-    if (err instanceof StartupRefusal) {
-      console.error(`Error: ${err.describe()}`);
+    if (err instanceof CliError) {
+      console.error(describe(err));
       process.exit(err.exitCode);
     }
-    if (err instanceof UserInputError || err instanceof ConfigError) {
-      console.error(`Error: ${err.message}`);
+    // The disk is full, DATA_DIR is not writable: said plainly, with its own exit code.
+    if (err instanceof StartupRefusal) {
+      console.error(err.describe());
+      process.exit(err.exitCode);
+    }
+    if (err instanceof ServiceError) {
+      console.error(describe({ messageVi: err.messageVi, message: err.message }));
       process.exit(2);
     }
-    console.error(err);
+    if (err instanceof UserInputError || err instanceof ConfigError) {
+      console.error(describe({ messageVi: `dữ liệu không hợp lệ: ${err.message}`, message: err.message }));
+      process.exit(2);
+    }
+    // Anything else is a fault, not the person's input: one line, and the details only on request.
+    console.error(describe({ messageVi: `lỗi ngoài dự kiến: ${(err as Error)?.message ?? String(err)}`, message: `unexpected failure: ${(err as Error)?.message ?? String(err)}` }));
+    if (process.env.LOAXA_DEBUG) console.error(err);
     process.exit(1);
   },
 );

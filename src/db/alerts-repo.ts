@@ -1,3 +1,5 @@
+import type { ListScope } from '../domain/access/policy.js';
+import { stationInScope } from './area-scope.js';
 import type { AlertAiring, AlertDetails, AlertDevice, AlertEvent, AlertKind, AlertMiss, AlertStation, AlertToOpen, AlertToResolve, OpenAlert } from '../domain/alerts/index.js';
 import type { Queryable } from './database.js';
 import { insertMany } from './insert-many.js';
@@ -23,6 +25,8 @@ export interface AlertFilter {
   status: 'open' | 'resolved' | 'all';
   kind?: AlertKind;
   stationId?: string;
+  /** The caller's stations only. */
+  scope?: ListScope;
   limit: number;
   offset: number;
 }
@@ -209,6 +213,8 @@ export function alertsRepo(db: Queryable) {
       const scope: string[] = [];
       if (f.kind) scope.push(`a.kind = $${params.push(f.kind)}`);
       if (f.stationId) scope.push(`a.station_id = $${params.push(f.stationId)}`);
+      const within = stationInScope(f.scope, 'a.station_id', params);
+      if (within !== 'true') scope.push(within);
       const statusCond = f.status === 'open' ? 'a.resolved_at IS NULL' : f.status === 'resolved' ? 'a.resolved_at IS NOT NULL' : 'true';
       const where = scope.length ? `WHERE ${scope.join(' AND ')}` : '';
       const counts = await db.query<Raw>(

@@ -1,5 +1,7 @@
 import type { WireHeartbeat } from '../wire/station-protocol.js';
 import type { Queryable } from './database.js';
+import type { ListScope } from '../domain/access/policy.js';
+import { stationInScope } from './area-scope.js';
 
 export interface DeviceRow {
   id: string;
@@ -108,11 +110,13 @@ export function devicesRepo(db: Queryable) {
     },
 
     /** Every active device of the active stations (or of one), with its station's code and name. */
-    async fleet(stationId?: string): Promise<(DeviceRow & { stationCode: string; stationName: string; stationTimezone: string })[]> {
+    /** `scope`: the caller's stations only. */
+    async fleet(scope?: ListScope): Promise<(DeviceRow & { stationCode: string; stationName: string; stationTimezone: string })[]> {
+      const params: unknown[] = [];
       const r = await db.query<Raw>(
         `SELECT ${DEVICE_COLUMNS}, s.code AS station_code, s.name AS station_name, s.timezone AS station_timezone FROM devices d JOIN stations s ON s.id = d.station_id
-          WHERE d.revoked_at IS NULL AND s.active ${stationId ? 'AND s.id = $1' : ''} ORDER BY s.code, d.created_at, d.id`,
-        stationId ? [stationId] : [],
+          WHERE d.revoked_at IS NULL AND s.active AND ${stationInScope(scope, 's.id', params)} ORDER BY s.code, d.created_at, d.id`,
+        params,
       );
       return r.rows.map((x) => ({
         ...toDevice(x),
@@ -122,13 +126,14 @@ export function devicesRepo(db: Queryable) {
       }));
     },
 
-    /** Live airings starting in (from, to], of one station or of all. */
-    async airingsStarting(from: Date, to: Date, stationId?: string): Promise<{ id: string; stationId: string; title: string; startsAt: Date }[]> {
+    /** Live airings starting in (from, to], of the stations in `scope` (all when absent). */
+    async airingsStarting(from: Date, to: Date, scope?: ListScope): Promise<{ id: string; stationId: string; title: string; startsAt: Date }[]> {
+      const params: unknown[] = [from, to];
       const r = await db.query<Raw>(
         `SELECT a.id, a.station_id, a.starts_at, e.title FROM airings a JOIN episodes e ON e.id = a.episode_id
-          WHERE a.status = 'live' AND a.starts_at > $1 AND a.starts_at <= $2 ${stationId ? 'AND a.station_id = $3' : ''}
+          WHERE a.status = 'live' AND a.starts_at > $1 AND a.starts_at <= $2 AND ${stationInScope(scope, 'a.station_id', params)}
           ORDER BY a.starts_at, a.id`,
-        stationId ? [from, to, stationId] : [from, to],
+        params,
       );
       return r.rows.map((x) => ({ id: x.id as string, stationId: x.station_id as string, title: x.title as string, startsAt: new Date(x.starts_at as string) }));
     },

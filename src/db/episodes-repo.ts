@@ -1,3 +1,5 @@
+import type { ListScope } from '../domain/access/policy.js';
+import { stationInScope } from './area-scope.js';
 import type { RenditionFacts } from '../domain/audio/rendition.js';
 import type { Queryable } from './database.js';
 
@@ -96,6 +98,24 @@ const toRendition = (r: Raw): RenditionRow => ({
   truePeakDbtp: Number(r.true_peak_dbtp),
 });
 
+/** What of the programmes a caller sees: its stations (a list scope), and whether the centre's library too. */
+export interface EpisodeScope {
+  stations: ListScope;
+  library: boolean;
+}
+
+/**
+ * The programmes of the caller's stations (made by them, or scheduled live for them), plus the centre's library
+ * (made by no commune) when it reads that. 'true' when that is everything.
+ */
+function visibleWithin(within: EpisodeScope, params: unknown[]): string {
+  const own = stationInScope(within.stations, 'episodes.station_id', params);
+  if (own === 'true' && within.library) return 'true';
+  const scheduled = stationInScope(within.stations, 'a.station_id', params);
+  return `(${within.library ? 'episodes.station_id IS NULL OR ' : ''}(episodes.station_id IS NOT NULL AND ${own})
+    OR EXISTS (SELECT 1 FROM airings a WHERE a.episode_id = episodes.id AND a.status = 'live' AND ${scheduled}))`;
+}
+
 export function episodesRepo(db: Queryable) {
   return {
     async insert(e: NewEpisode): Promise<EpisodeRow> {
@@ -117,16 +137,17 @@ export function episodesRepo(db: Queryable) {
       return r.rows[0] ? toEpisode(r.rows[0]) : null;
     },
 
-    async list(opts: { status?: EpisodeStatus; limit: number; offset: number; stationId?: string }): Promise<{ items: EpisodeRow[]; total: number }> {
+    /** `within`: what the caller may see (see `visibleWithin`). */
+    async list(opts: { status?: EpisodeStatus; limit: number; offset: number; within?: EpisodeScope }): Promise<{ items: EpisodeRow[]; total: number }> {
       const params: unknown[] = [opts.limit, opts.offset];
       const conds: string[] = [];
       if (opts.status) {
         params.push(opts.status);
         conds.push(`status = $${params.length}`);
       }
-      if (opts.stationId) {
-        params.push(opts.stationId);
-        conds.push(`(station_id = $${params.length} OR EXISTS (SELECT 1 FROM airings a WHERE a.episode_id = episodes.id AND a.station_id = $${params.length} AND a.status = 'live'))`);
+      if (opts.within) {
+        const cond = visibleWithin(opts.within, params);
+        if (cond !== 'true') conds.push(cond);
       }
       const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
       const rows = await db.query<Raw>(
@@ -138,13 +159,10 @@ export function episodesRepo(db: Queryable) {
       return { items: rows.rows.map(toEpisode), total };
     },
 
-    /** An operator sees its own programmes and what was scheduled for its station. */
-    async visibleToStation(episodeId: string, stationId: string): Promise<boolean> {
-      const r = await db.query(
-        `SELECT 1 FROM episodes e WHERE e.id = $1 AND (e.station_id = $2
-           OR EXISTS (SELECT 1 FROM airings a WHERE a.episode_id = e.id AND a.station_id = $2 AND a.status = 'live'))`,
-        [episodeId, stationId],
-      );
+    /** Whether the caller may see this episode (see `visibleWithin`). */
+    async visible(episodeId: string, within: EpisodeScope): Promise<boolean> {
+      const params: unknown[] = [episodeId];
+      const r = await db.query(`SELECT 1 FROM episodes WHERE id = $1 AND ${visibleWithin(within, params)}`, params);
       return r.rowCount > 0;
     },
 

@@ -1,6 +1,8 @@
 import type { Priority } from '../domain/airtime/index.js';
 import type { Queryable } from './database.js';
 import { insertMany } from './insert-many.js';
+import type { ListScope } from '../domain/access/policy.js';
+import { stationInScope } from './area-scope.js';
 
 export type PlanStatus = 'draft' | 'approved' | 'cancelled';
 export type AiringStatus = 'draft' | 'live' | 'cancelled';
@@ -20,6 +22,15 @@ export interface PlanRow {
   createdAt: Date;
   approvedAt: Date | null;
   cancelledAt: Date | null;
+  /** The areas it was made for ("every commune under X"), for display; its stations are in plan_stations. */
+  areas?: PlanAreaRef[];
+}
+
+export interface PlanAreaRef {
+  id: string;
+  name: string;
+  code: string | null;
+  kind: string;
 }
 
 export interface PlanStationRow {
@@ -63,7 +74,11 @@ export const toPlan = (r: Raw): PlanRow => ({
   createdAt: new Date(r.created_at as string),
   approvedAt: d(r.approved_at),
   cancelledAt: d(r.cancelled_at),
+  areas: r.areas === undefined ? undefined : ((typeof r.areas === 'string' ? JSON.parse(r.areas) : r.areas) as PlanAreaRef[] | null) ?? [],
 });
+
+const AREAS_OF_PLAN = `(SELECT json_agg(json_build_object('id', ar.id, 'name', ar.name, 'code', ar.code, 'kind', ar.kind) ORDER BY ar.path)
+  FROM plan_areas pa JOIN areas ar ON ar.id = pa.area_id WHERE pa.plan_id = plans.id) AS areas`;
 
 export const toAiring = (r: Raw): AiringRow => ({
   id: r.id as string,
@@ -107,20 +122,48 @@ export function plansRepo(db: Queryable) {
     },
 
     async getPlan(id: string, forUpdate = false): Promise<PlanRow | null> {
-      const r = await db.query<Raw>(`SELECT * FROM plans WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+      const r = await db.query<Raw>(`SELECT *, ${AREAS_OF_PLAN} FROM plans WHERE id = $1${forUpdate ? ' FOR UPDATE OF plans' : ''}`, [id]);
       return r.rows[0] ? toPlan(r.rows[0]) : null;
     },
 
-    async listPlans(opts: { status?: PlanStatus; limit: number; offset: number }): Promise<{ items: PlanRow[]; total: number }> {
-      const where = opts.status ? 'WHERE status = $3' : '';
+    /** `scope`: only plans touching at least one of the caller's stations. */
+    async listPlans(opts: { status?: PlanStatus; limit: number; offset: number; scope?: ListScope }): Promise<{ items: PlanRow[]; total: number }> {
       const params: unknown[] = [opts.limit, opts.offset];
-      if (opts.status) params.push(opts.status);
-      const r = await db.query<Raw>(`SELECT *, count(*) OVER () AS total FROM plans ${where} ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`, params);
+      const conds: string[] = [];
+      if (opts.status) conds.push(`status = $${params.push(opts.status)}`);
+      const inScope = stationInScope(opts.scope, 'ps.station_id', params);
+      if (inScope !== 'true') conds.push(`EXISTS (SELECT 1 FROM plan_stations ps WHERE ps.plan_id = plans.id AND ${inScope})`);
+      const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+      const r = await db.query<Raw>(`SELECT *, ${AREAS_OF_PLAN}, count(*) OVER () AS total FROM plans ${where} ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`, params);
       return { items: r.rows.map(toPlan), total: r.rows[0] ? Number(r.rows[0].total) : 0 };
     },
 
-    async planStations(planId: string): Promise<PlanStationRow[]> {
-      const r = await db.query<Raw>('SELECT * FROM plan_stations WHERE plan_id = $1', [planId]);
+    /** Whether the plan touches at least one station of the scope. */
+    async touches(planId: string, scope: ListScope): Promise<boolean> {
+      const params: unknown[] = [planId];
+      const cond = stationInScope(scope, 'ps.station_id', params);
+      return (await db.query(`SELECT 1 FROM plan_stations ps WHERE ps.plan_id = $1 AND ${cond} LIMIT 1`, params)).rowCount > 0;
+    },
+
+    async insertPlanAreas(planId: string, areaIds: readonly string[]): Promise<void> {
+      if (areaIds.length === 0) return;
+      await db.query('INSERT INTO plan_areas (plan_id, area_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING', [planId, [...new Set(areaIds)]]);
+    },
+
+    /** Active stations at or below any of these area paths, and within the scope. */
+    async activeStationsBelow(areaPaths: readonly string[] | null, scope?: ListScope): Promise<string[]> {
+      const params: unknown[] = [];
+      const conds = ['s.active', stationInScope(scope, 's.id', params)];
+      if (areaPaths) conds.push(`s.area_id IN (SELECT ar.id FROM areas ar JOIN unnest($${params.push(areaPaths)}::text[]) AS below(path) ON starts_with(ar.path, below.path))`);
+      const r = await db.query<{ id: string }>(`SELECT s.id FROM stations s WHERE ${conds.join(' AND ')} ORDER BY s.code`, params);
+      return r.rows.map((x) => x.id);
+    },
+
+    /** `scope`: only the rows of the caller's stations (a commune reading a province-wide plan sees its own part). */
+    async planStations(planId: string, scope?: ListScope): Promise<PlanStationRow[]> {
+      const params: unknown[] = [planId];
+      const cond = stationInScope(scope, 'station_id', params);
+      const r = await db.query<Raw>(`SELECT * FROM plan_stations WHERE plan_id = $1 AND ${cond}`, params);
       return r.rows.map((x) => ({
         stationId: x.station_id as string,
         requested: Number(x.requested),

@@ -1,4 +1,6 @@
 import type { Queryable } from './database.js';
+import type { ListScope } from '../domain/access/policy.js';
+import { stationInScope } from './area-scope.js';
 
 export interface PlayNowRow {
   id: string;
@@ -44,8 +46,12 @@ const SELECT = `SELECT p.id, p.episode_id, e.title, p.created_at, p.approved_at,
 /** "Play now" actions: emergency plans made and approved in one step (plans.source = 'play_now'). */
 export function playNowRepo(db: Queryable) {
   return {
-    async list(limit: number): Promise<PlayNowRow[]> {
-      const r = await db.query<Raw>(`${SELECT} GROUP BY p.id, e.title ORDER BY p.created_at DESC, p.id LIMIT $1`, [limit]);
+    /** `scope`: only those that reached at least one of the caller's stations. */
+    async list(limit: number, scope?: ListScope): Promise<PlayNowRow[]> {
+      const params: unknown[] = [limit];
+      const cond = stationInScope(scope, 'ps.station_id', params);
+      const within = cond === 'true' ? '' : ` AND EXISTS (SELECT 1 FROM plan_stations ps WHERE ps.plan_id = p.id AND ${cond})`;
+      const r = await db.query<Raw>(`${SELECT}${within} GROUP BY p.id, e.title ORDER BY p.created_at DESC, p.id LIMIT $1`, params);
       return r.rows.map(toRow);
     },
 

@@ -11,6 +11,8 @@ export interface StationRow {
   webhookSecret: string;
   rendition: 'mp3' | 'opus';
   active: boolean;
+  /** The commune area it belongs to (the root for stations from before areas). */
+  areaId: string;
   scheduleRev: number;
   lastContactAt: Date | null;
   createdAt: Date;
@@ -41,6 +43,7 @@ const toStation = (r: Raw): StationRow => ({
   webhookSecret: r.webhook_secret as string,
   rendition: r.rendition as 'mp3' | 'opus',
   active: Boolean(r.active),
+  areaId: r.area_id as string,
   scheduleRev: Number(r.schedule_rev),
   lastContactAt: date(r.last_contact_at),
   createdAt: new Date(r.created_at as string),
@@ -61,18 +64,18 @@ const toPush = (r: Raw): PushRow | null =>
       }
     : null;
 
-const COLUMNS = `s.id, s.code, s.name, s.timezone, s.grid, s.webhook_url, s.webhook_secret, s.rendition, s.active, s.schedule_rev,
+const COLUMNS = `s.id, s.code, s.name, s.timezone, s.grid, s.webhook_url, s.webhook_secret, s.rendition, s.active, s.area_id, s.schedule_rev,
   s.last_contact_at, s.created_at, s.updated_at`;
 const PUSH_COLUMNS = `p.station_id AS push_station_id, p.wanted_version, p.attempts, p.last_attempt_at, p.last_result,
   p.last_status_code, p.delivered_version, p.delivered_rev, p.delivered_at`;
 
 export function stationsRepo(db: Queryable) {
   return {
-    async insert(s: { id: string; code: string; name: string; timezone: string; grid: Grid; webhookUrl: string | null; webhookSecret: string; rendition: 'mp3' | 'opus' }): Promise<StationRow> {
+    async insert(s: { id: string; code: string; name: string; timezone: string; grid: Grid; webhookUrl: string | null; webhookSecret: string; rendition: 'mp3' | 'opus'; areaId: string }): Promise<StationRow> {
       const r = await db.query<Raw>(
-        `INSERT INTO stations AS s (id, code, name, timezone, grid, webhook_url, webhook_secret, rendition)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
-        [s.id, s.code, s.name, s.timezone, JSON.stringify(s.grid), s.webhookUrl, s.webhookSecret, s.rendition],
+        `INSERT INTO stations AS s (id, code, name, timezone, grid, webhook_url, webhook_secret, rendition, area_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
+        [s.id, s.code, s.name, s.timezone, JSON.stringify(s.grid), s.webhookUrl, s.webhookSecret, s.rendition, s.areaId],
       );
       return toStation(r.rows[0]!);
     },
@@ -86,10 +89,21 @@ export function stationsRepo(db: Queryable) {
       return (await db.query('SELECT 1 FROM stations WHERE code = $1', [code])).rowCount > 0;
     },
 
-    async list(opts: { active?: boolean; limit: number; offset: number }): Promise<{ items: (StationRow & { push: PushRow | null })[]; total: number }> {
-      const where = opts.active === undefined ? '' : 'WHERE s.active = $3';
+    /** `within`: only stations in areas at or below this path (the caller's scope). */
+    async list(opts: { active?: boolean; within?: string | null; onlyStation?: string | null; limit: number; offset: number }): Promise<{ items: (StationRow & { push: PushRow | null })[]; total: number }> {
       const params: unknown[] = [opts.limit, opts.offset];
-      if (opts.active !== undefined) params.push(opts.active);
+      const conds: string[] = [];
+      // A person tied to one station lists that station only.
+      if (opts.onlyStation) conds.push(`s.id = $${params.push(opts.onlyStation)}::uuid`);
+      if (opts.active !== undefined) {
+        params.push(opts.active);
+        conds.push(`s.active = $${params.length}`);
+      }
+      if (opts.within) {
+        params.push(opts.within);
+        conds.push(`s.area_id IN (SELECT id FROM areas WHERE left(path, length($${params.length}::text)) = $${params.length})`);
+      }
+      const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
       const r = await db.query<Raw>(
         `SELECT ${COLUMNS}, ${PUSH_COLUMNS}, count(*) OVER () AS total FROM stations s LEFT JOIN pushes p ON p.station_id = s.id
          ${where} ORDER BY s.code LIMIT $1 OFFSET $2`,
@@ -115,7 +129,7 @@ export function stationsRepo(db: Queryable) {
       return r.rows.map(toStation);
     },
 
-    async update(id: string, patch: Partial<{ name: string; grid: Grid; webhookUrl: string | null; rendition: 'mp3' | 'opus'; timezone: string }>): Promise<void> {
+    async update(id: string, patch: Partial<{ name: string; grid: Grid; webhookUrl: string | null; rendition: 'mp3' | 'opus'; timezone: string; areaId: string }>): Promise<void> {
       const sets: string[] = [];
       const params: unknown[] = [id];
       const add = (col: string, v: unknown) => {
@@ -127,6 +141,7 @@ export function stationsRepo(db: Queryable) {
       if (patch.webhookUrl !== undefined) add('webhook_url', patch.webhookUrl);
       if (patch.rendition !== undefined) add('rendition', patch.rendition);
       if (patch.timezone !== undefined) add('timezone', patch.timezone);
+      if (patch.areaId !== undefined) add('area_id', patch.areaId);
       await db.query(`UPDATE stations SET ${[...sets, 'schedule_rev = schedule_rev + 1', 'updated_at = now()'].join(', ')} WHERE id = $1`, params);
     },
 

@@ -1,4 +1,4 @@
-import { monthsInPeriod, type ActivityCell, type OwnProgrammeCell, type Period, type StationRef } from '../domain/tracking/index.js';
+import { monthsInPeriod, type ActivityCell, type AreaRef, type OwnProgrammeCell, type Period, type StationRef } from '../domain/tracking/index.js';
 import type { Queryable } from './database.js';
 
 export interface StatsQuery {
@@ -26,6 +26,27 @@ export function statsRepo(db: Queryable) {
         stationIds ? [stationIds] : [],
       );
       return r.rows.map((x) => ({ id: x.id, code: x.code, name: x.name, timezone: x.timezone, activeFrom: new Date(x.created_at) }));
+    },
+
+    /** Active stations at or below an area (a provincial or commune report's stations). */
+    async stationIdsWithin(areaPath: string): Promise<string[]> {
+      const r = await db.query<{ id: string }>('SELECT s.id FROM stations s JOIN areas a ON a.id = s.area_id WHERE s.active AND starts_with(a.path, $1) ORDER BY s.code', [areaPath]);
+      return r.rows.map((x) => x.id);
+    },
+
+    /** Where each station sits, and every area on the way up to the root: what the report rolls up by. */
+    async areasOf(stationIds: readonly string[]): Promise<{ stationAreaPath: Map<string, string>; areas: AreaRef[] }> {
+      if (stationIds.length === 0) return { stationAreaPath: new Map(), areas: [] };
+      const places = await db.query<{ id: string; path: string }>('SELECT s.id, a.path FROM stations s JOIN areas a ON a.id = s.area_id WHERE s.id = ANY($1::uuid[])', [[...stationIds]]);
+      const ids = [...new Set(places.rows.flatMap((x) => x.path.split('/').filter(Boolean)))];
+      const areas = await db.query<{ id: string; parent_id: string | null; kind: string; name: string; code: string | null; path: string }>(
+        'SELECT id, parent_id, kind, name, code, path FROM areas WHERE id = ANY($1::uuid[])',
+        [ids],
+      );
+      return {
+        stationAreaPath: new Map(places.rows.map((x) => [x.id, x.path])),
+        areas: areas.rows.map((a) => ({ id: a.id, parentId: a.parent_id, kind: a.kind, name: a.name, code: a.code, path: a.path })),
+      };
     },
 
     /**

@@ -15,6 +15,47 @@ export interface TokenOwner {
   mustChangePassword: boolean;
 }
 
+/** A person's account as the service reads it; never the password hash (see credentialsByLogin). */
+export interface UserRow {
+  id: string;
+  login: string;
+  name: string;
+  role: Role;
+  areaId: string;
+  areaPath: string;
+  areaName: string;
+  stationId: string | null;
+  disabledAt: Date | null;
+  mustChangePassword: boolean;
+  hasPassword: boolean;
+  passwordChangedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+type Raw = Record<string, unknown>;
+const date = (v: unknown) => (v ? new Date(v as string) : null);
+
+const toUser = (r: Raw): UserRow => ({
+  id: r.id as string,
+  login: r.login as string,
+  name: r.name as string,
+  role: r.role as Role,
+  areaId: r.area_id as string,
+  areaPath: r.area_path as string,
+  areaName: r.area_name as string,
+  stationId: (r.station_id as string | null) ?? null,
+  disabledAt: date(r.disabled_at),
+  mustChangePassword: Boolean(r.must_change_password),
+  hasPassword: Boolean(r.has_password),
+  passwordChangedAt: date(r.password_changed_at),
+  createdAt: new Date(r.created_at as string),
+  updatedAt: new Date(r.updated_at as string),
+});
+
+const COLUMNS = `u.id, u.login, u.name, u.role, u.area_id, a.path AS area_path, a.name AS area_name, u.station_id, u.disabled_at,
+  u.must_change_password, u.password_hash IS NOT NULL AS has_password, u.password_changed_at, u.created_at, u.updated_at`;
+
 /** A login made from a display name, for accounts created without one (scripts, older CLI calls). */
 export const loginFromName = (name: string, id: string): string =>
   `${name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase().replace(/[^a-z0-9_.-]+/g, '.').replace(/^\.+|\.+$/g, '').slice(0, 40) || 'user'}.${id.slice(0, 8)}`;
@@ -34,6 +75,62 @@ export function usersRepo(db: Queryable) {
     async findByName(name: string): Promise<{ id: string; role: Role } | null> {
       const r = await db.query<{ id: string; role: Role }>('SELECT id, role FROM users WHERE name = $1', [name]);
       return r.rows[0] ?? null;
+    },
+    async loginTaken(login: string): Promise<boolean> {
+      return (await db.query('SELECT 1 FROM users WHERE lower(login) = lower($1)', [login])).rowCount > 0;
+    },
+    async get(id: string): Promise<UserRow | null> {
+      const r = await db.query<Raw>(`SELECT ${COLUMNS} FROM users u JOIN areas a ON a.id = u.area_id WHERE u.id = $1`, [id]);
+      return r.rows[0] ? toUser(r.rows[0]) : null;
+    },
+    /** Locks the user's row for the rest of the transaction. */
+    async getForUpdate(id: string): Promise<UserRow | null> {
+      const r = await db.query<Raw>(`SELECT ${COLUMNS} FROM users u JOIN areas a ON a.id = u.area_id WHERE u.id = $1 FOR UPDATE OF u`, [id]);
+      return r.rows[0] ? toUser(r.rows[0]) : null;
+    },
+    /** Users acting for an area at or below `within` (everyone when null), by login. */
+    async list(opts: { within: string | null; login?: string; role?: Role; disabled?: boolean; limit: number; offset: number }): Promise<{ items: UserRow[]; total: number }> {
+      const params: unknown[] = [opts.within ?? '', opts.limit, opts.offset];
+      const conds = ['left(a.path, length($1)) = $1'];
+      if (opts.login) {
+        params.push(opts.login);
+        conds.push(`lower(u.login) = lower($${params.length})`);
+      }
+      if (opts.role) {
+        params.push(opts.role);
+        conds.push(`u.role = $${params.length}`);
+      }
+      if (opts.disabled !== undefined) conds.push(opts.disabled ? 'u.disabled_at IS NOT NULL' : 'u.disabled_at IS NULL');
+      const r = await db.query<Raw>(
+        `SELECT ${COLUMNS}, count(*) OVER () AS total FROM users u JOIN areas a ON a.id = u.area_id
+          WHERE ${conds.join(' AND ')} ORDER BY lower(u.login) LIMIT $2 OFFSET $3`,
+        params,
+      );
+      return { items: r.rows.map(toUser), total: r.rows[0] ? Number(r.rows[0].total) : 0 };
+    },
+    async update(id: string, patch: Partial<{ name: string; role: Role; areaId: string; stationId: string | null; disabled: boolean }>): Promise<void> {
+      const sets: string[] = [];
+      const params: unknown[] = [id];
+      const add = (col: string, v: unknown) => {
+        params.push(v);
+        sets.push(`${col} = $${params.length}`);
+      };
+      if (patch.name !== undefined) add('name', patch.name);
+      if (patch.role !== undefined) add('role', patch.role);
+      if (patch.areaId !== undefined) add('area_id', patch.areaId);
+      if (patch.stationId !== undefined) add('station_id', patch.stationId);
+      if (patch.disabled !== undefined) sets.push(patch.disabled ? 'disabled_at = COALESCE(disabled_at, now())' : 'disabled_at = NULL');
+      await db.query(`UPDATE users SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1`, params);
+    },
+    async setPassword(id: string, passwordHash: string, mustChange: boolean): Promise<void> {
+      await db.query('UPDATE users SET password_hash = $2, must_change_password = $3, password_changed_at = now(), updated_at = now() WHERE id = $1', [id, passwordHash, mustChange]);
+    },
+    /** Signs the user out everywhere: every browser session ends at its next request. */
+    async revokeSessions(userId: string): Promise<number> {
+      return (await db.query('UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId])).rowCount;
+    },
+    async revokeTokens(userId: string): Promise<number> {
+      return (await db.query('UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId])).rowCount;
     },
     async addToken(t: { id: string; userId: string; tokenHash: string; label: string | null }): Promise<void> {
       await db.query('INSERT INTO api_tokens (id, user_id, token_hash, label) VALUES ($1, $2, $3, $4)', [t.id, t.userId, t.tokenHash, t.label]);

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.js';
-import { decide, type AccessPrincipal, type AccessResource, type Permission } from '../domain/access/policy.js';
+import { decide, listScopeOf, type AccessPrincipal, type AccessResource, type ListScope, type Permission } from '../domain/access/policy.js';
 import { ServiceError } from './errors.js';
 
 /**
@@ -8,16 +8,19 @@ import { ServiceError } from './errors.js';
  * into the one error people see. Routes do not check roles themselves.
  */
 export const ROOT_AREA_ID = '00000000-0000-4000-8000-000000000001';
+export const ROOT_AREA_PATH = `/${ROOT_AREA_ID}/`;
 
 const REFUSALS = {
-  role: { code: 'FORBIDDEN', en: 'your role may not do this', vi: 'Vai trò của bạn không được phép thực hiện thao tác này' },
+  role: { code: 'FORBIDDEN', en: 'your role may not do this', vi: 'Bạn không có quyền thực hiện thao tác này' },
   area: { code: 'OTHER_AREA', en: 'this belongs to an area outside yours', vi: 'Mục này thuộc địa bàn khác, ngoài phạm vi của bạn' },
   station: { code: 'OTHER_STATION', en: 'you may only act for your own station', vi: 'Bạn chỉ được thao tác với đài của mình' },
 } as const;
 
 export function refusal(reason: keyof typeof REFUSALS, permission: Permission): ServiceError {
   const r = REFUSALS[reason];
-  return new ServiceError('forbidden', r.code, `Not allowed (${permission}): ${r.en}`, r.vi, { permission });
+  // Reading another station is "xem" (see), as the dashboard has always said it.
+  const vi = reason === 'station' && permission.endsWith('.read') ? 'Bạn chỉ được xem đài của mình' : r.vi;
+  return new ServiceError('forbidden', r.code, `Not allowed (${permission}): ${r.en}`, vi, { permission });
 }
 
 export function assertAllowed(p: AccessPrincipal, permission: Permission, resource: AccessResource = {}): void {
@@ -45,8 +48,19 @@ export function accessService(db: Queryable) {
       if (!place) throw new ServiceError('not_found', 'NOT_FOUND', 'station not found', 'Không tìm thấy đài');
       assertAllowed(p, permission, { areaPath: place.areaPath, stationId });
     },
-    async stations(p: AccessPrincipal, permission: Permission, stationIds: readonly string[]): Promise<void> {
-      for (const id of new Set(stationIds)) await this.station(p, permission, id);
+    /** Many stations in one query (a plan for thousands): the first refused one answers, as `station` would. */
+    async stations(p: AccessPrincipal, permission: Permission, stationIds: readonly string[], opts: { unknown?: 'refuse' | 'skip' } = {}): Promise<void> {
+      const ids = [...new Set(stationIds)];
+      if (ids.length === 0) return;
+      assertAllowed(p, permission);
+      const r = await db.query<{ id: string; path: string }>('SELECT s.id, a.path FROM stations s JOIN areas a ON a.id = s.area_id WHERE s.id = ANY($1::uuid[])', [ids]);
+      const places = new Map(r.rows.map((x) => [x.id, x.path]));
+      const unknown = ids.filter((id) => !places.has(id));
+      // 'skip': the caller reports unknown ids itself, in its own words (a plan's UNKNOWN_STATIONS).
+      if (unknown.length > 0 && opts.unknown !== 'skip') {
+        throw new ServiceError('not_found', 'NOT_FOUND', `station not found: ${unknown.join(', ')}`, 'Không tìm thấy đài', { stationIds: unknown });
+      }
+      for (const id of ids) if (places.has(id)) assertAllowed(p, permission, { areaPath: places.get(id)!, stationId: id });
     },
     async area(p: AccessPrincipal, permission: Permission, areaId: string): Promise<string> {
       const path = await areaPath(areaId);
@@ -59,6 +73,17 @@ export function accessService(db: Queryable) {
       assertAllowed(p, permission);
       return p.areaPath;
     },
+    /**
+     * What a list shows the caller, after checking it may read such things at all: stations at or below its area,
+     * and only its own station when it is tied to one. A null area path and the root's are both everything.
+     */
+    listScope(p: AccessPrincipal, permission: Permission): ListScope {
+      assertAllowed(p, permission);
+      const s = listScopeOf(p);
+      return { areaPath: s.areaPath === ROOT_AREA_PATH ? null : s.areaPath, stationId: s.stationId };
+    },
+    /** Where a station sits (its area path), or null when there is no such station. */
+    stationPlace,
   };
 }
 export type AccessService = ReturnType<typeof accessService>;

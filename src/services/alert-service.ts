@@ -1,3 +1,5 @@
+import type { AccessPrincipal } from '../domain/access/policy.js';
+import { accessService } from './access.js';
 import crypto from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { Config } from '../../config/index.js';
@@ -186,8 +188,12 @@ export function alertService(deps: AlertDeps) {
       return enqueue(due);
     },
 
-    async list(filter: AlertFilter): Promise<{ items: AlertView[]; total: number; open: number }> {
-      const { items, total, open } = await alertsRepo(deps.db).list(filter);
+    /** The caller's stations' alerts (its area, or its one station); asking for another station's is refused. */
+    async list(p: AccessPrincipal, filter: Omit<AlertFilter, 'scope'>): Promise<{ items: AlertView[]; total: number; open: number }> {
+      const access = accessService(deps.db);
+      const scope = access.listScope(p, 'alerts.read');
+      if (filter.stationId) await access.station(p, 'alerts.read', filter.stationId);
+      const { items, total, open } = await alertsRepo(deps.db).list({ ...filter, scope });
       const at = now();
       return { items: items.map((a) => toAlertView(a, at)), total, open };
     },

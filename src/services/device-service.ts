@@ -23,6 +23,8 @@ import { hashToken, newToken } from '../domain/tokens.js';
 import type { Logger } from '../logger.js';
 import type { WireHeartbeat } from '../wire/station-protocol.js';
 import { notFoundError, ServiceError } from './errors.js';
+import type { AccessPrincipal } from '../domain/access/policy.js';
+import { accessService } from './access.js';
 
 export const createDeviceSchema = z.object({ name: deviceNameSchema });
 export const renameDeviceSchema = z.object({ name: deviceNameSchema }).strict();
@@ -73,11 +75,19 @@ export function deviceService(deps: { db: Database; config: Config; logger?: Log
   };
 
   const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
+  const access = accessService(deps.db);
+  /** Managing a station's devices: the role first (nothing revealed to who may not), then the station's place. */
+  const mayManage = async (p: AccessPrincipal, stationId: string) => {
+    access.assert(p, 'device.manage');
+    await access.station(p, 'device.manage', stationId);
+  };
 
   return {
     view,
 
-    async list(stationId: string): Promise<DeviceView[]> {
+    async list(p: AccessPrincipal, stationId: string): Promise<DeviceView[]> {
+      access.assert(p, 'device.read');
+      await access.station(p, 'device.read', stationId);
       await station(stationId);
       const at = now();
       return (await repo.ofStations([stationId])).map((d) => view(d, at));
@@ -90,7 +100,8 @@ export function deviceService(deps: { db: Database; config: Config; logger?: Log
       return d;
     },
 
-    async create(stationId: string, input: z.infer<typeof createDeviceSchema>): Promise<DeviceView & { token: string }> {
+    async create(p: AccessPrincipal, stationId: string, input: z.infer<typeof createDeviceSchema>): Promise<DeviceView & { token: string }> {
+      await mayManage(p, stationId);
       const s = await station(stationId);
       if (!s.active) throw new ServiceError('conflict', 'STATION_INACTIVE', 'The station is deactivated', 'Đài đã ngừng hoạt động');
       const token = newToken('lxs');
@@ -110,7 +121,8 @@ export function deviceService(deps: { db: Database; config: Config; logger?: Log
       }
     },
 
-    async rename(stationId: string, deviceId: string, input: z.infer<typeof renameDeviceSchema>): Promise<DeviceView> {
+    async rename(p: AccessPrincipal, stationId: string, deviceId: string, input: z.infer<typeof renameDeviceSchema>): Promise<DeviceView> {
+      await mayManage(p, stationId);
       await deviceOf(stationId, deviceId);
       try {
         const renamed = await deps.db.transaction(async (tx) => {
@@ -127,7 +139,8 @@ export function deviceService(deps: { db: Database; config: Config; logger?: Log
     },
 
     /** A new token for the device; the old one stops working at once on this process (within seconds elsewhere). */
-    async rotateToken(stationId: string, deviceId: string): Promise<{ token: string }> {
+    async rotateToken(p: AccessPrincipal, stationId: string, deviceId: string): Promise<{ token: string }> {
+      await mayManage(p, stationId);
       const d = await deviceOf(stationId, deviceId);
       if (d.revokedAt) throw revokedError();
       const token = newToken('lxs');
@@ -138,7 +151,8 @@ export function deviceService(deps: { db: Database; config: Config; logger?: Log
     },
 
     /** Revokes for good (safe to repeat): the token dies, the history stays, an online device goes offline now. */
-    async revoke(stationId: string, deviceId: string): Promise<DeviceView> {
+    async revoke(p: AccessPrincipal, stationId: string, deviceId: string): Promise<DeviceView> {
+      await mayManage(p, stationId);
       await deviceOf(stationId, deviceId);
       const { device, changed } = await deps.db.transaction(async (tx) => {
         const current = (await devicesRepo(tx).lock(deviceId))!;
@@ -189,19 +203,25 @@ export function deviceService(deps: { db: Database; config: Config; logger?: Log
       return { offline };
     },
 
-    async presence(deviceId: string, limit: number): Promise<{ deviceId: string; items: { at: string; online: boolean }[] }> {
+    async presence(p: AccessPrincipal, deviceId: string, limit: number): Promise<{ deviceId: string; items: { at: string; online: boolean }[] }> {
+      access.assert(p, 'device.read');
+      const d = await repo.get(deviceId);
+      if (!d) throw notFoundError('device', 'cụm loa');
+      await access.station(p, 'device.read', d.stationId);
       const rows = await presence.history(deviceId, limit);
       return { deviceId, items: rows.map((r) => ({ at: r.at.toISOString(), online: r.online })) };
     },
 
     /** Every active device with its health, offline first; and airings about to start without their file. */
-    async fleet(stationId?: string) {
+    /** The fleet of the caller's stations (its area, or its one station). */
+    async fleet(p: AccessPrincipal) {
+      const scope = access.listScope(p, 'fleet.read');
       const at = now();
-      const rows = await repo.fleet(stationId);
+      const rows = await repo.fleet(scope);
       const devices = sortFleet(
         rows.map((d) => ({ id: d.id, name: d.name, stationId: d.stationId, stationCode: d.stationCode, stationName: d.stationName, health: view(d, at).health })),
       );
-      const lead = await repo.airingsStarting(at, new Date(at.getTime() + deps.config.alerts.fileLeadMin * 60_000), stationId);
+      const lead = await repo.airingsStarting(at, new Date(at.getTime() + deps.config.alerts.fileLeadMin * 60_000), scope);
       const zone = new Map(rows.map((d) => [d.stationId, d.stationTimezone]));
       const notReady = notReadyAirings(
         rows.map((d) => ({ id: d.id, name: d.name, stationId: d.stationId, stationCode: d.stationCode, stationName: d.stationName, heartbeat: d.health })),

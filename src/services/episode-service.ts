@@ -1,3 +1,7 @@
+import { listScopeOf, readsWholeLibrary, type AccessPrincipal } from '../domain/access/policy.js';
+import type { EpisodeScope } from '../db/episodes-repo.js';
+import { assertAllowed, ROOT_AREA_PATH } from './access.js';
+import { notFoundError } from './errors.js';
 import crypto from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Database } from '../db/database.js';
@@ -104,14 +108,30 @@ export function episodeService(deps: EpisodeServiceDeps) {
     },
 
     get: (id: string) => repo.get(id),
-    list: (opts: { status?: EpisodeStatus; limit: number; offset: number; stationId?: string }) => repo.list(opts),
-    visibleToStation: (id: string, stationId: string) => repo.visibleToStation(id, stationId),
+    /** The programmes the caller may see: its stations' own and scheduled ones, and the centre's library but for an operator. */
+    list: (p: AccessPrincipal, opts: { status?: EpisodeStatus; limit: number; offset: number }) => {
+      assertAllowed(p, 'episode.read');
+      return repo.list({ ...opts, within: episodeScope(p) });
+    },
+    /** An episode the caller may not see does not exist for it (404, as before areas). */
+    async assertVisible(p: AccessPrincipal, id: string): Promise<void> {
+      assertAllowed(p, 'episode.read');
+      const within = episodeScope(p);
+      if (!(await repo.visible(id, within))) throw notFoundError('episode', 'chương trình');
+    },
+    /** Uploading (multipart, tus) and text bulletins: the role alone decides, before a byte is stored. */
+    assertMayUpload: (p: AccessPrincipal, permission: 'episode.upload' | 'bulletin.create' = 'episode.upload') => assertAllowed(p, permission),
     renditions: (id: string) => repo.renditions(id),
     renditionsFor: (ids: string[]) => repo.renditionsFor(ids),
   };
 }
 
 export type EpisodeService = ReturnType<typeof episodeService>;
+
+function episodeScope(p: AccessPrincipal): EpisodeScope {
+  const stations = listScopeOf(p);
+  return { stations: { areaPath: stations.areaPath === ROOT_AREA_PATH ? null : stations.areaPath, stationId: stations.stationId }, library: readsWholeLibrary(p) };
+}
 
 export interface EpisodeView {
   id: string;

@@ -19,19 +19,31 @@ import {
   type Priority,
 } from '../domain/index.js';
 import { notFoundError, ServiceError } from './errors.js';
+import type { AccessPrincipal, ListScope, Permission } from '../domain/access/policy.js';
+import { accessService, refusal } from './access.js';
+
+/** Who acts: the access rule's principal, and who to record as the plan's author or approver. */
+export type PlanActor = AccessPrincipal & { userId: string | null; areaId?: string | null };
 import { gridRules } from './station-service.js';
 
 export const createPlanSchema = z
   .object({
     episodeId: z.uuid({ error: 'episodeId must be a UUID' }),
-    stationIds: z.union([z.literal('all'), z.array(z.uuid({ error: 'stationIds must be UUIDs' })).min(1).max(20_000)]),
+    stationIds: z.union([z.literal('all'), z.array(z.uuid({ error: 'stationIds must be UUIDs' })).min(1).max(20_000)]).optional(),
+    // "Every commune under X": every active station at or below these areas, resolved when the plan is made.
+    areaIds: z.array(z.uuid({ error: 'areaIds must be UUIDs' })).min(1).max(1000).optional(),
     airingsPerStation: z.number().int().min(1).max(100).default(3),
     from: localDateSchema,
     to: localDateSchema,
     priority: z.enum(['normal', 'priority', 'emergency']).default('normal'),
     minGapHours: z.number().min(0).max(24 * 31).default(24),
   })
-  .refine((p) => p.from <= p.to, { error: 'from must not be after to', path: ['to'], params: { messageVi: 'phải cùng ngày hoặc sau «Từ ngày»' } });
+  .refine((p) => p.from <= p.to, { error: 'from must not be after to', path: ['to'], params: { messageVi: 'phải cùng ngày hoặc sau «Từ ngày»' } })
+  .refine((p) => p.stationIds !== undefined || p.areaIds !== undefined, {
+    error: 'stationIds or areaIds is required',
+    path: ['stationIds'],
+    params: { messageVi: 'cần chọn ít nhất một đài hoặc một địa bàn' },
+  });
 
 export const moveAiringSchema = z.object({ startsAt: z.iso.datetime({ offset: true, error: 'startsAt must be ISO 8601 with an offset' }) });
 
@@ -55,6 +67,8 @@ export interface PlanView {
   createdAt: string;
   approvedAt: string | null;
   cancelledAt: string | null;
+  /** The areas it was made for, when it targeted areas. */
+  areas: Array<{ id: string; name: string; code: string | null; kind: string }>;
 }
 
 export interface AiringView {
@@ -91,6 +105,7 @@ export const toPlanView = (p: PlanRow): PlanView => ({
   createdAt: p.createdAt.toISOString(),
   approvedAt: p.approvedAt?.toISOString() ?? null,
   cancelledAt: p.cancelledAt?.toISOString() ?? null,
+  areas: p.areas ?? [],
 });
 
 export const toAiringView = (a: AiringRow, timezone: string): AiringView => ({
@@ -126,6 +141,37 @@ export interface PlanServiceHooks {
 export function planService(deps: { db: Database; config: Config; hooks?: PlanServiceHooks; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
   const rules = gridRules(deps.config);
+  const access = accessService(deps.db);
+  /** Every station of the plan must be the caller's to act on (a provincial admin cannot approve for another province). */
+  const assertPlanStations = async (tx: Queryable, p: PlanActor, permission: Permission, planId: string) => {
+    access.assert(p, permission);
+    // Inside the transaction, on its connection (the embedded database has only one).
+    await accessService(tx).stations(p, permission, (await plansRepo(tx).planStations(planId)).map((r) => r.stationId));
+  };
+  /** The stations a plan's request names: listed ones, "all" (of the caller's area) and those below named areas. */
+  const targets = async (p: PlanActor, input: z.infer<typeof createPlanSchema>): Promise<{ stationIds: string[]; areaIds: string[]; allStations: boolean }> => {
+    const scope = access.listScope(p, 'plan.create');
+    const ids = new Set<string>();
+    const areaIds = new Set<string>();
+    if (Array.isArray(input.stationIds)) {
+      // Unknown ids are left for the UNKNOWN_STATIONS answer below; known ones must be the caller's.
+      await access.stations(p, 'plan.create', input.stationIds, { unknown: 'skip' });
+      for (const id of input.stationIds) ids.add(id);
+    } else if (input.stationIds === 'all') {
+      for (const id of await plansRepo(deps.db).activeStationsBelow(null, scope)) ids.add(id);
+      // "All" from below the root is all of the caller's area: recorded as that area.
+      if (scope.areaPath !== null && p.areaId) areaIds.add(p.areaId);
+    }
+    if (input.areaIds) {
+      const paths: string[] = [];
+      for (const id of new Set(input.areaIds)) {
+        paths.push(await access.area(p, 'plan.create', id));
+        areaIds.add(id);
+      }
+      for (const id of await plansRepo(deps.db).activeStationsBelow(paths, scope)) ids.add(id);
+    }
+    return { stationIds: [...ids], areaIds: [...areaIds], allStations: input.stationIds === 'all' && scope.areaPath === null };
+  };
   /** Runs a transaction that changes schedules, then (after commit) tells whoever caches or listens. */
   const changing = async <T>(reason: string, work: (tx: Queryable) => Promise<{ result: T; stationIds: string[]; reason?: string }>): Promise<T> => {
     const done = await deps.db.transaction(work);
@@ -133,9 +179,11 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
     return done.result;
   };
 
-  async function describe(tx: Queryable, plan: PlanRow): Promise<PlanResult> {
+  async function describe(tx: Queryable, plan: PlanRow, scope?: ListScope): Promise<PlanResult> {
     const repo = plansRepo(tx);
-    const [rows, airings] = await Promise.all([repo.planStations(plan.id), repo.planAirings(plan.id)]);
+    const [rows, all] = await Promise.all([repo.planStations(plan.id, scope), repo.planAirings(plan.id)]);
+    const shown = new Set(rows.map((r) => r.stationId));
+    const airings = all.filter((a) => shown.has(a.stationId));
     const stations = new Map((await stationsRepo(tx).byIds(rows.map((r) => r.stationId))).map((s) => [s.id, s]));
     const byStation = groupBy(airings, (a) => a.stationId);
     return {
@@ -147,7 +195,9 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
   }
 
   return {
-    async create(input: z.infer<typeof createPlanSchema>, createdBy: string | null, source: 'plan' | 'play_now' = 'plan'): Promise<PlanResult> {
+    async create(p: PlanActor, input: z.infer<typeof createPlanSchema>, source: 'plan' | 'play_now' = 'plan'): Promise<PlanResult> {
+      access.assert(p, 'plan.create');
+      const createdBy = p.userId;
       const days = (Date.parse(input.to) - Date.parse(input.from)) / 86_400_000 + 1;
       if (days > MAX_PLAN_DAYS) {
         throw new ServiceError('invalid', 'PERIOD_TOO_LONG', `A plan covers at most ${MAX_PLAN_DAYS} days`, `Kế hoạch tối đa ${MAX_PLAN_DAYS} ngày`);
@@ -166,8 +216,13 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
         }
         throw new ServiceError('invalid', 'EPISODE_NOT_READY', `The episode is ${episode.status}; only ready episodes can be planned`, 'Chương trình chưa sẵn sàng, chưa thể lập kế hoạch phát');
       }
-      const stationIds = input.stationIds === 'all' ? await stationsRepo(deps.db).activeIds() : [...new Set(input.stationIds)];
-      if (stationIds.length === 0) throw new ServiceError('invalid', 'NO_STATIONS', 'There are no active stations to plan for', 'Chưa có đài nào đang hoạt động');
+      const target = await targets(p, input);
+      const stationIds = target.stationIds;
+      if (stationIds.length === 0) {
+        throw input.areaIds
+          ? new ServiceError('invalid', 'NO_STATIONS', 'There are no active stations in the chosen areas', 'Địa bàn đã chọn chưa có đài nào đang hoạt động')
+          : new ServiceError('invalid', 'NO_STATIONS', 'There are no active stations to plan for', 'Chưa có đài nào đang hoạt động');
+      }
       const planId = crypto.randomUUID();
       const minGapSec = Math.round(input.minGapHours * 3600);
       const at = now();
@@ -191,10 +246,11 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
           fromDate: input.from,
           toDate: input.to,
           minGapSec,
-          allStations: input.stationIds === 'all',
+          allStations: target.allStations,
           createdBy,
           source,
         });
+        await repo.insertPlanAreas(planId, target.areaIds);
         const busyRows = await repo.busy(
           stationIds,
           new Date(Math.min(...periods.map((p) => p.startsAt.getTime()))),
@@ -244,20 +300,28 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
       });
     },
 
-    async get(id: string): Promise<PlanResult> {
+    /** A plan the caller reads through its own stations: a province-wide plan shows a commune its own part. */
+    async get(p: PlanActor, id: string): Promise<PlanResult> {
+      const scope = access.listScope(p, 'plan.read');
       const plan = await plansRepo(deps.db).getPlan(id);
       if (!plan) throw notFoundError('plan', 'kế hoạch');
-      return describe(deps.db, plan);
+      if (!(await plansRepo(deps.db).touches(id, scope))) throw refusal(p.stationId !== null ? 'station' : 'area', 'plan.read');
+      return describe(deps.db, plan, scope);
     },
 
-    list: (opts: { status?: 'draft' | 'approved' | 'cancelled'; limit: number; offset: number }) => plansRepo(deps.db).listPlans(opts),
+    /** Plans touching at least one of the caller's stations. */
+    list: (p: PlanActor, opts: { status?: 'draft' | 'approved' | 'cancelled'; limit: number; offset: number }) =>
+      plansRepo(deps.db).listPlans({ ...opts, scope: access.listScope(p, 'plan.read') }),
 
-    async approve(id: string, approvedBy: string | null): Promise<PlanResult> {
+    async approve(p: PlanActor, id: string): Promise<PlanResult> {
+      access.assert(p, 'plan.approve');
+      const approvedBy = p.userId;
       let emergency: EmergencyStart | null = null;
       const result = await changing('plan_approved', async (tx) => {
         const repo = plansRepo(tx);
         const plan = await repo.getPlan(id, true);
         if (!plan) throw notFoundError('plan', 'kế hoạch');
+        await assertPlanStations(tx, p, 'plan.approve', id);
         if (plan.status !== 'draft') {
           throw new ServiceError('conflict', 'PLAN_NOT_DRAFT', `The plan is ${plan.status}; only a draft can be approved`, 'Chỉ kế hoạch ở trạng thái bản nháp mới được phê duyệt');
         }
@@ -299,11 +363,13 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
       return result;
     },
 
-    async cancel(id: string): Promise<PlanResult> {
+    async cancel(p: PlanActor, id: string): Promise<PlanResult> {
+      access.assert(p, 'plan.cancel');
       return changing('plan_cancelled', async (tx) => {
         const repo = plansRepo(tx);
         const plan = await repo.getPlan(id, true);
         if (!plan) throw notFoundError('plan', 'kế hoạch');
+        await assertPlanStations(tx, p, 'plan.cancel', id);
         if (plan.status === 'cancelled') return { result: await describe(tx, plan), stationIds: [] };
         const airings = (await repo.planAirings(id)).filter((a) => a.status !== 'cancelled');
         const stationIds = [...new Set(airings.map((a) => a.stationId))];
@@ -314,12 +380,14 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
       });
     },
 
-    async moveAiring(id: string, startsAtIso: string): Promise<{ airing: AiringRow; station: StationRow }> {
+    async moveAiring(p: PlanActor, id: string, startsAtIso: string): Promise<{ airing: AiringRow; station: StationRow }> {
+      access.assert(p, 'airing.move');
       const startsAt = new Date(startsAtIso);
       return changing('airing_moved', async (tx) => {
         const repo = plansRepo(tx);
         const airing = await repo.getAiring(id, true);
         if (!airing) throw notFoundError('airing', 'lượt phát theo lịch');
+        await accessService(tx).station(p, 'airing.move', airing.stationId);
         assertChangeable(airing, now());
         if (startsAt <= now()) throw new ServiceError('invalid', 'IN_THE_PAST', 'startsAt must be in the future', 'Thời điểm phát phải ở tương lai');
         const [station] = await stationsRepo(tx).lockForScheduling([airing.stationId]);
@@ -353,11 +421,13 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
       });
     },
 
-    async cancelAiring(id: string): Promise<{ airing: AiringRow; station: StationRow }> {
+    async cancelAiring(p: PlanActor, id: string): Promise<{ airing: AiringRow; station: StationRow }> {
+      access.assert(p, 'airing.cancel');
       return changing('airing_cancelled', async (tx) => {
         const repo = plansRepo(tx);
         const airing = await repo.getAiring(id, true);
         if (!airing) throw notFoundError('airing', 'lượt phát theo lịch');
+        await accessService(tx).station(p, 'airing.cancel', airing.stationId);
         assertChangeable(airing, now());
         await repo.setAiringStatus([id], 'cancelled');
         await bumpScheduleRev(tx, [airing.stationId]);
@@ -366,9 +436,12 @@ export function planService(deps: { db: Database; config: Config; hooks?: PlanSe
       });
     },
 
-    async getAiring(id: string): Promise<{ airing: AiringRow; station: StationRow }> {
+    /** An airing the caller may read (or, with `permission`, act on): refused before anything of it is shown. */
+    async getAiring(p: PlanActor, id: string, permission: Permission = 'airing.read'): Promise<{ airing: AiringRow; station: StationRow }> {
+      access.assert(p, permission);
       const airing = await plansRepo(deps.db).getAiring(id);
       if (!airing) throw notFoundError('airing', 'lượt phát theo lịch');
+      await access.station(p, permission, airing.stationId);
       const [station] = await stationsRepo(deps.db).byIds([airing.stationId]);
       return { airing, station: station! };
     },

@@ -5,7 +5,9 @@ import { playNowRepo, type PlayNowRow, type PlayNowStationRow } from '../db/play
 import { bumpScheduleRev } from '../db/stations-repo.js';
 import { AIRTIME_DEFAULTS } from '../domain/airtime/index.js';
 import { notFoundError } from './errors.js';
-import { createPlanSchema, type PlanService } from './plan-service.js';
+import { createPlanSchema, type PlanActor, type PlanService } from './plan-service.js';
+import { plansRepo } from '../db/plans-repo.js';
+import { accessService, refusal } from './access.js';
 
 export const playNowSchema = z.object({
   episodeId: z.uuid({ error: 'episodeId must be a UUID' }),
@@ -55,6 +57,7 @@ export interface PlayNowHooks {
 export function playNowService(deps: { db: Database; plans: PlanService; hooks?: PlayNowHooks; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
 
+  const access = accessService(deps.db);
   const get = async (id: string): Promise<PlayNowView> => {
     const repo = playNowRepo(deps.db);
     const row = await repo.get(id);
@@ -63,32 +66,43 @@ export function playNowService(deps: { db: Database; plans: PlanService; hooks?:
   };
 
   return {
-    get,
-
-    async list(limit = 20): Promise<PlayNowView[]> {
-      const at = now();
-      return (await playNowRepo(deps.db).list(limit)).map((r) => toView(r, at));
+    /** One the caller reads through its own stations. */
+    async get(p: PlanActor, id: string): Promise<PlayNowView> {
+      const scope = access.listScope(p, 'playNow.read');
+      if ((await plansRepo(deps.db).getPlan(id)) && !(await plansRepo(deps.db).touches(id, scope))) throw refusal(p.stationId !== null ? 'station' : 'area', 'playNow.read');
+      return get(id);
     },
 
-    async start(input: z.infer<typeof playNowSchema>, by: string | null): Promise<PlayNowView> {
+    async list(p: PlanActor, limit = 20): Promise<PlayNowView[]> {
+      const scope = access.listScope(p, 'playNow.read');
+      const at = now();
+      return (await playNowRepo(deps.db).list(limit, scope)).map((r) => toView(r, at));
+    },
+
+    async start(p: PlanActor, input: z.infer<typeof playNowSchema>): Promise<PlayNowView> {
+      access.assert(p, 'playNow.start');
+      if (Array.isArray(input.stationIds)) await access.stations(p, 'playNow.start', input.stationIds, { unknown: 'skip' });
       // Emergencies are placed at approval ("now"); the plan's dates only label it.
       const today = DateTime.now().setZone(AIRTIME_DEFAULTS.timezone).toISODate()!;
       const draft = await deps.plans.create(
+        p,
         createPlanSchema.parse({ episodeId: input.episodeId, stationIds: input.stationIds, priority: 'emergency', airingsPerStation: 1, from: today, to: today, minGapHours: 0 }),
-        by,
         'play_now',
       );
       try {
-        await deps.plans.approve(draft.plan.id, by);
+        await deps.plans.approve(p, draft.plan.id);
       } catch (err) {
         // One action: a draft that could not go out does not linger.
-        await deps.plans.cancel(draft.plan.id).catch(() => undefined);
+        await deps.plans.cancel(p, draft.plan.id).catch(() => undefined);
         throw err;
       }
       return get(draft.plan.id);
     },
 
-    async stop(id: string): Promise<PlayNowView> {
+    async stop(p: PlanActor, id: string): Promise<PlayNowView> {
+      access.assert(p, 'playNow.start');
+      const plan = await plansRepo(deps.db).planStations(id);
+      await access.stations(p, 'playNow.start', plan.map((s) => s.stationId));
       const stopped = await deps.db.transaction(async (tx) => {
         const repo = playNowRepo(tx);
         const row = await repo.get(id, true);

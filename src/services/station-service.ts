@@ -8,6 +8,37 @@ import { stationsRepo, type PushRow, type StationRow } from '../db/stations-repo
 import { gridSchema, timezoneSchema, validateGrid, type Grid, type GridRules } from '../domain/airtime/index.js';
 import { hashToken, newToken } from '../domain/tokens.js';
 import { notFoundError, ServiceError } from './errors.js';
+import { checkGridDraft, type gridCheckSchema } from './grid-check.js';
+import type { Queryable } from '../db/database.js';
+import { areasRepo, type AreaRow } from '../db/areas-repo.js';
+import type { AccessPrincipal, Permission } from '../domain/access/policy.js';
+import { accessService, assertAllowed, ROOT_AREA_ID } from './access.js';
+
+const KIND_VI = { root: 'địa bàn gốc', province: 'tỉnh', grouping: 'cụm xã', commune: 'xã' } as const;
+const areaProblem = (code: string, en: string, vi: string) =>
+  new ServiceError('invalid', code, `areaId: ${en}`, vi, [{ field: 'areaId', location: 'body', rule: code, message: en, messageEn: `areaId: ${en}`, messageVi: vi }]);
+
+/**
+ * The area a station is filed in: a commune (or the root, where stations from before areas wait). Without one
+ * given, the commune area with the station's code, if there is one. The caller must hold that area.
+ */
+async function stationArea(db: Queryable, areaId: string | undefined, code: string, actor?: AccessPrincipal): Promise<AreaRow> {
+  const areas = areasRepo(db);
+  let area: AreaRow | null;
+  if (areaId === undefined) {
+    const byCode = await areas.byCode(code);
+    area = byCode && byCode.kind === 'commune' && byCode.active ? byCode : await areas.get(ROOT_AREA_ID);
+  } else {
+    area = await areas.get(areaId);
+    if (!area) throw areaProblem('UNKNOWN_AREA', 'no such area', '«Địa bàn» không tồn tại: hãy chọn một xã trong danh sách địa bàn');
+    if (area.kind !== 'commune' && area.kind !== 'root') {
+      throw areaProblem('AREA_NOT_COMMUNE', `a station belongs to a commune area; this one is a ${area.kind}`, `Đài truyền thanh phải thuộc một xã; «${area.name}» là ${KIND_VI[area.kind]}`);
+    }
+    if (!area.active) throw areaProblem('AREA_INACTIVE', 'that area is deactivated', `Địa bàn «${area.name}» đã ngừng hoạt động`);
+  }
+  if (actor) assertAllowed(actor, 'station.manage', { areaPath: area!.path });
+  return area!;
+}
 
 const webhookUrlSchema = z
   .url({ protocol: /^https?$/, error: 'webhookUrl must be an http(s) URL' })
@@ -22,6 +53,7 @@ export const createStationSchema = z.object({
   webhookUrl: webhookUrlSchema,
   grid: gridSchema.default([]),
   rendition: z.enum(['mp3', 'opus']).default('mp3'),
+  areaId: z.uuid().optional().meta({ description: 'A commune area (or the root). Default: the commune area with the same code, else the root' }),
 });
 
 export const updateStationSchema = z
@@ -31,6 +63,7 @@ export const updateStationSchema = z
     webhookUrl: webhookUrlSchema,
     grid: gridSchema.optional(),
     rendition: z.enum(['mp3', 'opus']).optional(),
+    areaId: z.uuid().optional().meta({ description: 'Move the station to another commune area' }),
   })
   .strict();
 
@@ -52,6 +85,7 @@ export interface StationView {
   webhookUrl: string | null;
   rendition: 'mp3' | 'opus';
   active: boolean;
+  areaId: string;
   lastContactAt: string | null;
   lastPush: {
     at: string | null;
@@ -68,6 +102,9 @@ export interface StationView {
   devices?: DeviceView[];
 }
 
+/** What the audit log keeps of a station (never its webhook secret). */
+export const auditedStation = (s: Pick<StationRow, 'code' | 'name' | 'timezone' | 'grid' | 'webhookUrl' | 'rendition' | 'active' | 'areaId'>) => ({ code: s.code, name: s.name, timezone: s.timezone, grid: s.grid, webhookUrl: s.webhookUrl, rendition: s.rendition, active: s.active, areaId: s.areaId });
+
 export function toStationView(s: StationRow & { push?: PushRow | null; devices?: DeviceView[] }): StationView {
   const p = s.push ?? null;
   return {
@@ -79,6 +116,7 @@ export function toStationView(s: StationRow & { push?: PushRow | null; devices?:
     webhookUrl: s.webhookUrl,
     rendition: s.rendition,
     active: s.active,
+    areaId: s.areaId,
     lastContactAt: s.lastContactAt?.toISOString() ?? null,
     lastPush: p
       ? {
@@ -123,8 +161,13 @@ export function stationService(deps: { db: Database; config: Config; onChange?: 
   };
 
   return {
-    async create(input: z.infer<typeof createStationSchema>) {
+    /** A draft grid judged by the rules a save applies (the dashboard's editor, as the person types). */
+    checkGridDraft: (input: z.infer<typeof gridCheckSchema>) => checkGridDraft(input, rules),
+
+    /** `actor`: who creates it, who must hold the station's area. */
+    async create(input: z.infer<typeof createStationSchema>, actor?: AccessPrincipal) {
       checkGrid(input.grid);
+      const area = await stationArea(deps.db, input.areaId, input.code, actor);
       if (await repo.codeTaken(input.code)) {
         throw new ServiceError('conflict', 'CODE_TAKEN', `A station with commune code ${input.code} already exists`, `Mã xã ${input.code} đã có đài`);
       }
@@ -142,6 +185,7 @@ export function stationService(deps: { db: Database; config: Config; onChange?: 
             webhookUrl: input.webhookUrl ?? null,
             webhookSecret,
             rendition: input.rendition,
+            areaId: area.id,
           });
           await devicesRepo(tx).insert({ id: crypto.randomUUID(), stationId: s.id, name: 'Cụm loa 1', tokenHash: hashToken(token), isPrimary: true });
           return s;
@@ -162,7 +206,27 @@ export function stationService(deps: { db: Database; config: Config; onChange?: 
       return s;
     },
 
-    list: (opts: { active?: boolean; limit: number; offset: number }) => repo.list(opts),
+    list: (opts: { active?: boolean; within?: string | null; limit: number; offset: number }) => repo.list(opts),
+
+    /** A station the caller may read (or act on with `permission`): refused, or 404, before anything is shown. */
+    async readable(p: AccessPrincipal, id: string, permission: Permission = 'station.read'): Promise<StationRow> {
+      assertAllowed(p, permission);
+      await accessService(deps.db).station(p, permission, id);
+      const s = await repo.get(id);
+      if (!s) throw notFoundError('station', 'đài');
+      return s;
+    },
+
+    /** Changing a station (edit, deactivate, rotate): asked before the change. */
+    async mayManage(p: AccessPrincipal, id: string): Promise<void> {
+      await this.readable(p, id, 'station.manage');
+    },
+
+    /** The caller's stations: at or below its area, only its own when tied to one. */
+    async listViewsFor(p: AccessPrincipal, opts: { active?: boolean; limit: number; offset: number }): Promise<{ items: StationView[]; total: number }> {
+      const scope = accessService(deps.db).listScope(p, 'station.read');
+      return this.listViews({ ...opts, within: scope.areaPath, onlyStation: scope.stationId });
+    },
 
     /** The station as the API shows it, with its devices and their health. */
     async view(id: string): Promise<StationView> {
@@ -171,15 +235,21 @@ export function stationService(deps: { db: Database; config: Config; onChange?: 
       return toStationView((await withDevices([s]))[0]!);
     },
 
-    async listViews(opts: { active?: boolean; limit: number; offset: number }): Promise<{ items: StationView[]; total: number }> {
+    async listViews(opts: { active?: boolean; within?: string | null; onlyStation?: string | null; limit: number; offset: number }): Promise<{ items: StationView[]; total: number }> {
       const { items, total } = await repo.list(opts);
       return { items: (await withDevices(items)).map(toStationView), total };
     },
 
-    async update(id: string, patch: z.infer<typeof updateStationSchema>) {
+    /** `actor`: who changes it; moving the station to another area needs that area too. */
+    async update(id: string, patch: z.infer<typeof updateStationSchema>, actor?: AccessPrincipal) {
       const current = await repo.get(id);
       if (!current) throw notFoundError('station', 'đài');
       if (patch.grid) checkGrid(patch.grid);
+      if (actor) {
+        const place = await areasRepo(deps.db).get(current.areaId);
+        assertAllowed(actor, 'station.manage', { areaPath: place?.path ?? null, stationId: id });
+      }
+      if (patch.areaId !== undefined && patch.areaId !== current.areaId) await stationArea(deps.db, patch.areaId, current.code, actor);
       await repo.update(id, patch);
       changed({ stationId: id, kind: 'schedule' });
       return (await repo.get(id))!;

@@ -11,6 +11,8 @@ import {
   isMissedReport,
   complianceTotals,
   groupStats,
+  rollUpByArea,
+  type AreaSubtotal,
   statsTotals,
   type ComplianceRow,
   type ComplianceTotals,
@@ -18,6 +20,8 @@ import {
   type Period,
   type StatsRow,
 } from '../domain/tracking/index.js';
+import type { AccessPrincipal } from '../domain/access/policy.js';
+import { accessService } from './access.js';
 
 export interface PlayResult {
   eventId: string | null;
@@ -140,9 +144,18 @@ export function trackingService(deps: { db: Database; config: Config; now?: () =
     /** The play already recorded as this airing's broadcast (by the device or by an earlier mark), if any. */
     recordedPlay: (airingId: string) => playsRepo(deps.db).airingPlay(airingId),
 
-    /** The stations × months grid for a period (optionally one station's rows only). */
-    async compliance(period: Period, stationIds?: string[], perEpisode = false): Promise<{ rows: ComplianceRow[]; totals: ComplianceTotals; activity: Awaited<ReturnType<ReturnType<typeof statsRepo>['activity']>> }> {
+    /**
+     * The stations × months grid for a period, of the caller's stations: every active station at or below its area
+     * (a tied operator: its one station, active or not), with subtotals per area (province → grouping → commune).
+     */
+    async compliance(
+      p: AccessPrincipal,
+      period: Period,
+      perEpisode = false,
+    ): Promise<{ rows: ComplianceRow[]; totals: ComplianceTotals; areas: AreaSubtotal[]; activity: Awaited<ReturnType<ReturnType<typeof statsRepo>['activity']>> }> {
+      const scope = accessService(deps.db).listScope(p, 'stats.read');
       const repo = statsRepo(deps.db);
+      const stationIds = scope.stationId !== null ? [scope.stationId] : scope.areaPath !== null ? await repo.stationIdsWithin(scope.areaPath) : undefined;
       const at = now();
       const q = { period, stationIds, series: t.series, now: at, missedGraceSec: t.missedGraceSec };
       const [stations, activity, ownProgrammes] = await Promise.all([
@@ -151,13 +164,14 @@ export function trackingService(deps: { db: Database; config: Config; now?: () =
         repo.ownProgrammes(q),
       ]);
       const rows = buildComplianceRows({ stations, period, activity, ownProgrammes, targets: t.targets, now: at });
-      return { rows, totals: complianceTotals(rows), activity };
+      const { stationAreaPath, areas } = await repo.areasOf(stations.map((s) => s.id));
+      return { rows, totals: complianceTotals(rows), areas: rollUpByArea(rows, stationAreaPath, areas, scope.areaPath), activity };
     },
 
-    async stats(period: Period, groupBy: GroupBy, stationIds?: string[]): Promise<{ rows: StatsRow[]; totals: ReturnType<typeof statsTotals> }> {
-      const { rows, activity } = await this.compliance(period, stationIds, groupBy === 'episode');
+    async stats(p: AccessPrincipal, period: Period, groupBy: GroupBy): Promise<{ rows: StatsRow[]; totals: ReturnType<typeof statsTotals>; areas: AreaSubtotal[] }> {
+      const { rows, activity, areas } = await this.compliance(p, period, groupBy === 'episode');
       const grouped = groupStats(groupBy, { rows, activity, targets: t.targets });
-      return { rows: grouped, totals: statsTotals(grouped) };
+      return { rows: grouped, totals: statsTotals(grouped), areas };
     },
   };
 }

@@ -58,8 +58,20 @@ export async function openPage(browser: Browser, opts: { width: number; height: 
 /** Signs in through the form with an access token and waits for the header to show who it is. */
 export async function signInWithToken(page: Page, token: string): Promise<void> {
   await page.goto('/#/signin');
+  // The token way is the second one, folded under the name-and-password form.
+  const folded = page.locator('details.signin-token');
+  if ((await folded.getAttribute('open')) === null) await folded.locator('summary').click();
   await page.getByLabel('Mã truy cập').fill(token);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.getByRole('button', { name: 'Đăng nhập bằng mã' }).click();
+  await page.locator('[data-testid="who"]').waitFor({ state: 'visible' });
+}
+
+/** Signs in through the form with a login name and password and waits for the header to show who it is. */
+export async function signInWithPassword(page: Page, login: string, password: string): Promise<void> {
+  await page.goto('/#/signin');
+  await page.getByLabel('Tên đăng nhập').fill(login);
+  await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
   await page.locator('[data-testid="who"]').waitFor({ state: 'visible' });
 }
 

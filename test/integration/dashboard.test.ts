@@ -106,19 +106,24 @@ describe('dashboard in a browser', () => {
     await page.goto('/');
     await expect.poll(() => hashOf(page)).toBe('#/signin');
     expect(await page.getAttribute('html', 'lang')).toBe('vi');
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+    await page.getByText('Hãy nhập tên đăng nhập và mật khẩu.').waitFor();
+    await page.locator('details.signin-token summary').click();
+    await page.getByRole('button', { name: 'Đăng nhập bằng mã' }).click();
     await page.getByText('Hãy dán mã truy cập.').waitFor();
     await page.getByLabel('Mã truy cập', { exact: true }).fill('not-a-real-token-0000000000');
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByRole('button', { name: 'Đăng nhập bằng mã' }).click();
     await page.getByText('Mã truy cập không đúng hoặc đã bị thu hồi.').waitFor();
 
     await signInWithToken(page, ADMIN_TOKEN);
     const who = page.locator('[data-testid="who"]');
     await expect.poll(() => who.textContent()).toContain('Quản trị viên');
+    expect(await who.textContent()).toContain('Mã quản trị khởi tạo');
+    expect(await who.textContent()).not.toContain('ADMIN_TOKEN');
     // The token stays across a reload.
     await page.reload();
     await who.waitFor();
-    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Chương trình', 'Đài truyền thanh xã', 'Kế hoạch phát', 'Báo cáo', 'Tình trạng thiết bị', 'Cảnh báo', 'Phát ngay']);
+    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Chương trình', 'Đài truyền thanh xã', 'Kế hoạch phát', 'Báo cáo', 'Tình trạng thiết bị', 'Cảnh báo', 'Người dùng', 'Địa bàn', 'Nhật ký thao tác', 'Phát ngay']);
 
     await page.getByRole('button', { name: 'Switch to English' }).click();
     await expect.poll(() => page.getAttribute('html', 'lang')).toBe('en');

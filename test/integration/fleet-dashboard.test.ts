@@ -248,7 +248,7 @@ describe('fleet dashboard in a browser', () => {
     const page = await newPage(1280, 900);
     await signInWithToken(page, ADMIN_TOKEN);
     // The links keep their names; the count is the alerts link's (and said in its label).
-    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Chương trình', 'Đài truyền thanh xã', 'Kế hoạch phát', 'Báo cáo', 'Tình trạng thiết bị', 'Cảnh báo', 'Phát ngay']);
+    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Chương trình', 'Đài truyền thanh xã', 'Kế hoạch phát', 'Báo cáo', 'Tình trạng thiết bị', 'Cảnh báo', 'Người dùng', 'Địa bàn', 'Nhật ký thao tác', 'Phát ngay']);
     await page.getByRole('navigation').getByRole('link', { name: /^Cảnh báo/ }).click();
     const row = page.locator(`table.alerts tr[data-alert-id="${alert.id}"]`);
     await row.waitFor();

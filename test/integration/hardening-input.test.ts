@@ -418,7 +418,7 @@ describe('messages instead of raw errors', () => {
     await beyond.arrayBuffer();
   }, 90_000);
 
-  it('user:create --station with something that is not a station id: a clear message, no stack trace', async () => {
+  it('user:create --station with a commune code no station has, or with neither code nor id: a clear message, no stack trace', async () => {
     const dataDir = tempDir('loaxa-cli-');
     const run = (args: string[]) =>
       promisify(execFile)('npx', ['tsx', 'src/cli/index.ts', ...args], {
@@ -430,14 +430,19 @@ describe('messages instead of raw errors', () => {
       );
     const bad = await run(['user:create', '--name', 'Cán bộ xã', '--role', 'operator', '--station', '10279']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('"10279" is not a station id (that looks like a commune code)');
+    expect(bad.stderr).toContain('No station has the commune code 10279');
+    expect(bad.stderr).toContain('Không có đài nào có mã xã 10279');
     expect(bad.stderr).not.toMatch(/\n\s+at /);
+    const neither = await run(['user:create', '--name', 'Cán bộ xã', '--role', 'operator', '--station', 'abc']);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toContain('--station must be the commune code, 5 digits (e.g. 10279), or the station\'s id');
+    expect(neither.stderr).not.toMatch(/\n\s+at /);
     // A well-formed id that names no station: refused before the insert (no foreign-key error).
     await expect(createUserWithToken(lite.db, { name: 'Cán bộ xã', role: 'operator', stationId: crypto.randomUUID() })).rejects.toThrow(/no station has the id/);
     const unknown = await run(['user:create', '--name', 'Cán bộ xã', '--stations', 'x']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('Usage:');
+    expect(unknown.stderr).toContain("Unknown option '--stations'");
     expect(unknown.stderr).not.toMatch(/\n\s+at /);
     fs.rmSync(dataDir, { recursive: true, force: true });
-  }, 60_000);
+  }, 120_000);
 });

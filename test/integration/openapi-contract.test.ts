@@ -168,6 +168,21 @@ describe('OpenAPI contract: every route documented, every answer as documented',
     expect((await call('GET', '/api/v1/openapi.json', { token: null })).status).toBe(200);
     expect((await call('GET', '/api/v1/me')).status).toBe(200);
 
+    // ── Signing in: the first admin (ADMIN_TOKEN, once), a cookie session, one's own password and tokens ──
+    const password = 'mật khẩu hợp đồng 2026';
+    expect((await call('POST', '/api/v1/setup', { body: { login: 'hopdong', displayName: 'Quản trị Hợp Đồng', password } })).status).toBe(201);
+    const signedIn = await call('POST', '/api/v1/session', { token: null, body: { login: 'hopdong', password } });
+    expect(signedIn.status, signedIn.text).toBe(204);
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const csrf = ((await call('GET', '/api/v1/me', { token: null, headers: { cookie } })).body as { csrfToken: string }).csrfToken;
+    const session = { token: null, headers: { cookie, 'x-csrf-token': csrf } };
+    const personal = await call('POST', '/api/v1/me/tokens', { ...session, body: { label: 'tập lệnh' } });
+    expect(personal.status, personal.text).toBe(201);
+    expect((await call('GET', '/api/v1/me/tokens', session)).status).toBe(200);
+    expect((await call('DELETE', '/api/v1/me/tokens/{id}', { ...session, params: { id: (personal.body as { id: string }).id } })).status).toBe(204);
+    expect((await call('POST', '/api/v1/me/password', { ...session, body: { currentPassword: password, newPassword: 'mật khẩu mới của Hợp Đồng' } })).status).toBe(204);
+    expect((await call('DELETE', '/api/v1/session', session)).status).toBe(204);
+
     // ── Stations and devices ──
     const created = await call('POST', '/api/v1/stations', { body: { code: '07001', name: 'Đài xã Hợp Đồng', timezone: TZ, grid: GRID } });
     expect(created.status, created.text).toBe(201);
@@ -180,6 +195,28 @@ describe('OpenAPI contract: every route documented, every answer as documented',
     expect((await call('GET', '/api/v1/stations/{id}', { params: { id: station.id } })).status).toBe(200);
     expect((await call('PATCH', '/api/v1/stations/{id}', { params: { id: station.id }, body: { name: 'Đài xã Hợp Đồng (mới)' } })).status).toBe(200);
     expect((await call('POST', '/api/v1/stations/{id}/rotate-webhook-secret', { params: { id: station.id } })).status).toBe(200);
+    expect((await call('POST', '/api/v1/stations/grid-check', { body: { grid: [...GRID, { days: [1], start: '23:00', durationMin: 30 }], timezone: TZ } })).status).toBe(200);
+
+    // ── Areas and users ──
+    const province = await call('POST', '/api/v1/areas', { body: { name: 'Tỉnh Lào Cai', code: '10' } });
+    expect(province.status, province.text).toBe(201);
+    ids.province = (province.body as { id: string }).id;
+    const commune = await call('POST', '/api/v1/areas', { body: { name: 'Xã Hợp Đồng', code: '07001', parentId: ids.province } });
+    expect(commune.status, commune.text).toBe(201);
+    ids.commune = (commune.body as { id: string }).id;
+    expect((await call('GET', '/api/v1/areas')).status).toBe(200);
+    expect((await call('GET', '/api/v1/areas', { query: { shape: 'tree' } })).status).toBe(200);
+    expect((await call('GET', '/api/v1/areas/{id}', { params: { id: ids.commune } })).status).toBe(200);
+    expect((await call('PATCH', '/api/v1/areas/{id}', { params: { id: ids.commune }, body: { name: 'Xã Hợp Đồng (mới)' } })).status).toBe(200);
+    expect((await call('PATCH', '/api/v1/stations/{id}', { params: { id: station.id }, body: { areaId: ids.commune } })).status).toBe(200);
+    const user = await call('POST', '/api/v1/users', { body: { login: 'nguyen.van.a', displayName: 'Nguyễn Văn A', password: 'mat-khau-2026-dai', role: 'operator', areaId: ids.commune, stationId: station.id } });
+    expect(user.status, user.text).toBe(201);
+    ids.user = (user.body as { id: string }).id;
+    expect((await call('GET', '/api/v1/users', { query: { limit: '10' } })).status).toBe(200);
+    expect((await call('GET', '/api/v1/users/{id}', { params: { id: ids.user } })).status).toBe(200);
+    expect((await call('PATCH', '/api/v1/users/{id}', { params: { id: ids.user }, body: { displayName: 'Nguyễn Văn An' } })).status).toBe(200);
+    expect((await call('POST', '/api/v1/users/{id}/reset-password', { params: { id: ids.user }, body: { password: 'tam-thoi-2026-dai' } })).status).toBe(200);
+    expect((await call('POST', '/api/v1/users/{id}/tokens', { params: { id: ids.user }, body: { label: 'máy đài' } })).status).toBe(201);
 
     const device = await call('POST', '/api/v1/stations/{id}/devices', { params: { id: station.id }, body: { name: 'Cụm loa chợ' } });
     expect(device.status, device.text).toBe(201);
@@ -348,6 +385,10 @@ describe('OpenAPI contract: every route documented, every answer as documented',
 
     expect([200, 503]).toContain((await pdf).status);
 
+    // ── The audit log, of everything above ──
+    expect((await call('GET', '/api/v1/audit', { query: { action: 'station', limit: '5' } })).status).toBe(200);
+    expect((await call('GET', '/api/v1/audit.csv', { query: { action: 'plan' } })).status).toBe(200);
+
     const documented = Object.entries(doc.paths).flatMap(([p, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${p}`));
     expect(documented.filter((op) => !succeeded.has(op))).toEqual([]);
   });
@@ -375,6 +416,12 @@ describe('OpenAPI contract: every route documented, every answer as documented',
     await refused(422, 'VALIDATION_FAILED', 'GET', '/api/v1/stats/rebroadcasts', { query: { from: '2026-12-31', to: '2026-01-01' } });
     await refused(422, 'VALIDATION_FAILED', 'GET', '/api/v1/alerts', { query: { status: 'bogus' } });
     await refused(404, 'NOT_FOUND', 'GET', '/api/v1/play-now/{id}', { params: { id: random } });
+    await refused(409, 'CODE_TAKEN', 'POST', '/api/v1/areas', { body: { name: 'Trùng mã', code: '10' } });
+    await refused(404, 'NOT_FOUND', 'PATCH', '/api/v1/areas/{id}', { params: { id: random }, body: { name: 'x' } });
+    await refused(422, 'VALIDATION_FAILED', 'POST', '/api/v1/users', { body: { login: 'ab', displayName: 'X', password: 'mat-khau-2026-dai', role: 'viewer', areaId: ids.province! } });
+    await refused(404, 'NOT_FOUND', 'GET', '/api/v1/users/{id}', { params: { id: random } });
+    await refused(422, 'TOO_SHORT', 'POST', '/api/v1/users/{id}/reset-password', { params: { id: ids.user! }, body: { password: 'ngan' } });
+    await refused(422, 'VALIDATION_FAILED', 'GET', '/api/v1/audit', { query: { from: 'hôm qua' } });
     await refused(404, 'NOT_FOUND', 'PATCH', '/api/v1/uploads/tus/{id}', {
       params: { id: random },
       headers: { 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },

@@ -8,6 +8,7 @@ const station: StationRow = {
   id: '0b0c1d2e-0000-4000-8000-00000000000a',
   code: '01234',
   name: 'Đài xã Tả Van',
+  areaId: '00000000-0000-4000-8000-000000000001',
   timezone: 'Asia/Ho_Chi_Minh',
   grid: [],
   webhookUrl: null,

@@ -8,6 +8,12 @@ import { createDeviceSchema, renameDeviceSchema } from '../../services/device-se
 import { createPlanSchema, moveAiringSchema } from '../../services/plan-service.js';
 import { playNowSchema } from '../../services/play-now-service.js';
 import { createStationSchema, updateStationSchema } from '../../services/station-service.js';
+import { createAreaSchema, updateAreaSchema } from '../../services/area-service.js';
+import { createUserSchema, listUsersSchema, resetPasswordSchema, updateUserSchema } from '../../services/user-service.js';
+import { listAreasSchema } from '../routes/areas.js';
+import { auditPageSchema as auditPageQuery, auditQuerySchema } from '../routes/audit.js';
+import { gridCheckSchema } from '../../services/grid-check.js';
+import { createTokenSchema } from '../../services/user-service.js';
 import { listQuery as alertsQuery } from '../routes/alerts.js';
 import { createSchema as bulletinSchema, previewSchema as bulletinPreviewSchema } from '../routes/bulletins.js';
 import { presenceQuery } from '../routes/devices.js';
@@ -19,6 +25,8 @@ import { mediaParams, mediaQuery } from '../routes/station-feed.js';
 import { listSchema as stationsQuery, rangeSchema as airingsRangeQuery } from '../routes/stations.js';
 import { airedSchema, batchSchema, reportQuery, statsQuery } from '../routes/tracking.js';
 import { uploadMetaSchema } from '../upload/upload-meta.js';
+import { signInSchema } from '../routes/session.js';
+import { passwordSchema, setupSchema, tokenSchema as personalTokenBody } from '../routes/me.js';
 import * as out from './response-schemas.js';
 
 /**
@@ -129,9 +137,75 @@ const ENTRIES: Entry[] = [
     method: 'get',
     path: '/api/v1/me',
     tag: 'auth',
-    summary: 'The caller, as its token names it',
+    summary: 'The caller, as its token or session cookie names it',
     auth: 'user-or-station',
     responses: { '200': json(out.meSchema, 'The principal') },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/session',
+    tag: 'auth',
+    summary: 'Sign in with a login name and password: sets the session cookie (httpOnly, SameSite=Strict)',
+    auth: 'public',
+    body: jsonBody(signInSchema),
+    responses: { '204': { description: 'Signed in (Set-Cookie: loaxa.sid)' } },
+    refuses: { '401': 'SIGN_IN_FAILED: wrong login or password (the same for an unknown or disabled account)', '403': 'CROSS_SITE_REQUEST', '422': 'VALIDATION_FAILED', '429': 'SIGN_IN_BACKED_OFF (Retry-After)' },
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/session',
+    tag: 'auth',
+    summary: 'Sign out: the session is revoked on the server and the cookie cleared',
+    auth: 'user',
+    responses: { '204': { description: 'Signed out' } },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/me/password',
+    tag: 'auth',
+    summary: 'Change one’s own password (required after an admin reset); other sessions end',
+    auth: 'user',
+    body: jsonBody(passwordSchema),
+    responses: { '204': { description: 'Changed' } },
+    refuses: { '403': 'NOT_A_PERSON, CSRF_TOKEN_INVALID, CROSS_SITE_REQUEST', '422': 'WRONG_PASSWORD, TOO_SHORT, SAME_AS_LOGIN, VALIDATION_FAILED', '429': 'SIGN_IN_BACKED_OFF' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/me/tokens',
+    tag: 'auth',
+    summary: 'One’s personal API tokens (no secrets)',
+    auth: 'user',
+    responses: { '200': json(z.object({ tokens: z.array(out.personalTokenSchema) }), 'Live tokens, newest first') },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/me/tokens',
+    tag: 'auth',
+    summary: 'A personal API token for scripts, shown once',
+    auth: 'user',
+    body: jsonBody(personalTokenBody, false),
+    responses: { '201': json(out.newPersonalTokenSchema, 'Made') },
+    refuses: { '403': 'NOT_A_PERSON, CSRF_TOKEN_INVALID', '422': 'VALIDATION_FAILED' },
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/me/tokens/{id}',
+    tag: 'auth',
+    summary: 'Revoke one of one’s personal tokens',
+    auth: 'user',
+    path_: id,
+    responses: { '204': { description: 'Revoked' } },
+    refuses: { '404': 'NOT_FOUND', '422': 'VALIDATION_FAILED' },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/setup',
+    tag: 'auth',
+    summary: 'A fresh install’s first admin, with ADMIN_TOKEN, while no user has a password yet',
+    auth: 'user',
+    body: jsonBody(setupSchema),
+    responses: { '201': json(out.setupAdminSchema, 'The first admin') },
+    refuses: { '403': 'ADMIN_TOKEN_REQUIRED', '409': 'SETUP_DONE, LOGIN_TAKEN', '422': 'TOO_SHORT, SAME_AS_LOGIN, VALIDATION_FAILED' },
   },
   // ── Episodes ──
   {
@@ -239,6 +313,30 @@ const ENTRIES: Entry[] = [
   // ── Stations ──
   {
     method: 'post',
+    path: '/api/v1/stations/grid-check',
+    tag: 'stations',
+    summary: 'Judge an airtime grid being typed (quiet hours, overlaps, session length) by the rules a save applies; saves nothing',
+    description: 'Slots are judged as sent: one of the wrong shape is a `malformed` problem, not a refusal of the request.',
+    auth: 'user',
+    roles: ['admin'],
+    body: jsonBody(gridCheckSchema),
+    responses: { '200': json(out.gridCheckResultSchema, 'The judgement: ok, and every problem by slot in both languages') },
+    refuses: { '422': 'VALIDATION_FAILED (not a list, more than 200 slots, an unknown time zone)' },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/users/{id}/tokens',
+    tag: 'auth',
+    summary: "Make an API token for another user (headless set-up: the CLI's --server mode)",
+    auth: 'user',
+    roles: ['admin'],
+    path_: id,
+    body: jsonBody(createTokenSchema, false),
+    responses: { '201': json(out.userTokenSchema, 'Created; the token is shown this once') },
+    refuses: { '404': 'NOT_FOUND', '409': 'USER_DISABLED', '422': 'VALIDATION_FAILED' },
+  },
+  {
+    method: 'post',
     path: '/api/v1/stations',
     tag: 'stations',
     summary: 'Add a commune station (with its first loudspeaker cluster and its token)',
@@ -273,7 +371,7 @@ const ENTRIES: Entry[] = [
     method: 'patch',
     path: '/api/v1/stations/{id}',
     tag: 'stations',
-    summary: 'Change a station (name, time zone, webhook, grid, rendition)',
+    summary: 'Change a station (name, time zone, webhook, grid, rendition, area)',
     auth: 'user',
     roles: ['admin'],
     path_: id,
@@ -296,6 +394,132 @@ const ENTRIES: Entry[] = [
       refuses: { '404': 'NOT_FOUND', '409': 'STATION_INACTIVE', '422': 'VALIDATION_FAILED' },
     }),
   ),
+  // ── Areas ──
+  {
+    method: 'post',
+    path: '/api/v1/areas',
+    tag: 'areas',
+    summary: 'Add an area (province, grouping or commune) under another (default: the root)',
+    description: 'A province sits under the root, a grouping inside a province, a commune holds nothing. Codes: province 2 digits, grouping 3, commune 5, unique.',
+    auth: 'user',
+    roles: ['admin (within its area)'],
+    body: jsonBody(createAreaSchema),
+    responses: { '201': json(out.areaSchema, 'Created') },
+    refuses: { '409': 'CODE_TAKEN', '422': 'VALIDATION_FAILED, UNKNOWN_AREA, AREA_INACTIVE, COMMUNE_HAS_NO_CHILDREN, PROVINCE_UNDER_ROOT, GROUPING_UNDER_PROVINCE' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/areas',
+    tag: 'areas',
+    summary: "The area tree at and below the caller's own area, flat (with parentId and depth) or nested",
+    auth: 'user',
+    query: listAreasSchema,
+    responses: { '200': json(out.areaListSchema, 'The areas') },
+    refuses: { '422': 'VALIDATION_FAILED' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/areas/{id}',
+    tag: 'areas',
+    summary: 'One area with its counts',
+    auth: 'user',
+    path_: id,
+    responses: { '200': json(out.areaSchema, 'The area') },
+    refuses: { '404': 'NOT_FOUND', '422': 'VALIDATION_FAILED' },
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/areas/{id}',
+    tag: 'areas',
+    summary: 'Rename, recode, move (with everything below it) or deactivate an area',
+    auth: 'user',
+    roles: ['admin (within its area)'],
+    path_: id,
+    body: jsonBody(updateAreaSchema),
+    responses: { '200': json(out.areaSchema, 'The area as changed') },
+    refuses: { '404': 'NOT_FOUND', '409': 'CODE_TAKEN, AREA_IN_USE', '422': 'VALIDATION_FAILED, AREA_CYCLE, ROOT_AREA_FIXED, COMMUNE_HAS_NO_CHILDREN' },
+  },
+  // ── Users ──
+  {
+    method: 'post',
+    path: '/api/v1/users',
+    tag: 'users',
+    summary: 'Add a user who signs in with a login and password',
+    auth: 'user',
+    roles: ['admin (within its area)'],
+    body: jsonBody(createUserSchema),
+    responses: { '201': json(out.userSchema, 'Created (without the password)') },
+    refuses: { '409': 'LOGIN_TAKEN, NAME_TAKEN', '422': 'VALIDATION_FAILED, TOO_SHORT, SAME_AS_LOGIN, UNKNOWN_AREA, OPERATOR_NEEDS_COMMUNE, STATION_OUTSIDE_AREA, STATION_ONLY_FOR_OPERATOR' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/users',
+    tag: 'users',
+    summary: "Users acting for areas at or below the caller's, by login",
+    auth: 'user',
+    roles: ['admin'],
+    query: listUsersSchema,
+    responses: { '200': json(out.userPageSchema, 'A page of users') },
+    refuses: { '422': 'VALIDATION_FAILED' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/users/{id}',
+    tag: 'users',
+    summary: 'One user',
+    auth: 'user',
+    roles: ['admin'],
+    path_: id,
+    responses: { '200': json(out.userSchema, 'The user') },
+    refuses: { '404': 'NOT_FOUND', '422': 'VALIDATION_FAILED' },
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/users/{id}',
+    tag: 'users',
+    summary: 'Change display name, role, area or station; disable (signs out everywhere, revokes tokens) or enable',
+    auth: 'user',
+    roles: ['admin (within its area)'],
+    path_: id,
+    body: jsonBody(updateUserSchema),
+    responses: { '200': json(out.userSchema, 'The user as changed') },
+    refuses: { '403': 'OTHER_AREA, CANNOT_DISABLE_SELF, CANNOT_CHANGE_OWN_ROLE', '404': 'NOT_FOUND', '409': 'NAME_TAKEN', '422': 'VALIDATION_FAILED, OPERATOR_NEEDS_COMMUNE, STATION_OUTSIDE_AREA' },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/users/{id}/reset-password',
+    tag: 'users',
+    summary: 'Set a temporary password: the user must change it at next sign-in; their sessions end',
+    auth: 'user',
+    roles: ['admin (within its area)'],
+    path_: id,
+    body: jsonBody(resetPasswordSchema),
+    responses: { '200': json(out.userSchema, 'The user (mustChangePassword: true)') },
+    refuses: { '404': 'NOT_FOUND', '422': 'VALIDATION_FAILED, TOO_SHORT, SAME_AS_LOGIN' },
+  },
+  // ── The audit log (read-only) ──
+  {
+    method: 'get',
+    path: '/api/v1/audit',
+    tag: 'audit',
+    summary: "Every change, newest first, in the caller's area: who, when, from where, what (before/after)",
+    auth: 'user',
+    roles: ['admin'],
+    query: auditPageQuery,
+    responses: { '200': json(out.auditPageSchema, 'A page of entries') },
+    refuses: { '422': 'VALIDATION_FAILED' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/audit.csv',
+    tag: 'audit',
+    summary: 'The same entries as CSV (UTF-8 with BOM, Vietnamese headings, cells that cannot run as formulas)',
+    auth: 'user',
+    roles: ['admin'],
+    query: auditQuerySchema,
+    responses: { '200': { description: 'CSV, as an attachment', content: { 'text/csv': { schema: text('One row per entry') } } } },
+    refuses: { '422': 'VALIDATION_FAILED' },
+  },
   {
     method: 'get',
     path: '/api/v1/stations/{id}/airings',
@@ -754,7 +978,7 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
         'Commune loudspeaker distribution: episodes, stations and their devices, plans and airings, play reports and compliance reports. ' +
         'Errors always answer {"error": {"code", "message" (Vietnamese), "messageEn", "details"?}}.',
     },
-    tags: ['health', 'auth', 'episodes', 'bulletins', 'uploads', 'stations', 'devices', 'plans', 'play-now', 'tracking', 'station', 'reports', 'alerts'].map((name) => ({ name })),
+    tags: ['health', 'auth', 'episodes', 'bulletins', 'uploads', 'stations', 'areas', 'users', 'audit', 'devices', 'plans', 'play-now', 'tracking', 'station', 'reports', 'alerts'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: {

@@ -36,10 +36,20 @@ export const readinessSchema = z.object({
 });
 
 export const meSchema = z.object({
-  name: z.string(),
+  id: uuid.nullable().meta({ description: 'The user (null for ADMIN_TOKEN and station devices)' }),
+  login: z.string().nullable(),
+  displayName: z.string(),
+  name: z.string().meta({ description: 'The display name again (older clients read it)' }),
   role: z.enum(['admin', 'editor', 'viewer', 'operator', 'station']),
+  areaId: uuid.nullable(),
   stationId: uuid.nullable(),
+  mustChangePassword: z.boolean(),
+  csrfToken: z.string().optional().meta({ description: 'Only with the session cookie: send it as x-csrf-token on writes' }),
 });
+
+export const personalTokenSchema = z.object({ id: uuid, label: z.string().nullable(), createdAt: z.string(), lastUsedAt: z.string().nullable() });
+export const newPersonalTokenSchema = z.object({ id: uuid, label: z.string().nullable(), token: z.string().meta({ description: 'Shown once' }), createdAt: z.string() });
+export const setupAdminSchema = z.object({ id: uuid, login: z.string(), displayName: z.string(), role: z.literal('admin'), areaId: uuid });
 
 const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: count, limit: count, offset: count });
 
@@ -162,6 +172,7 @@ const stationFields = {
   webhookUrl: z.string().nullable(),
   rendition: z.enum(['mp3', 'opus']),
   active: z.boolean(),
+  areaId: uuid.meta({ description: 'The commune area (the root for stations not yet filed)' }),
   lastContactAt: instant.nullable(),
   lastPush: z
     .object({
@@ -188,6 +199,24 @@ export const newStationSchema = z
   .meta({ id: 'NewStation' });
 export const stationPageSchema = page(stationSchema);
 export const webhookSecretSchema = z.object({ webhookSecret: z.string() });
+export const gridCheckResultSchema = z
+  .object({
+    ok: z.boolean().meta({ description: 'true when a save would accept this grid' }),
+    problems: z.array(
+      z.object({
+        slotIndex: count.meta({ description: 'Index into grid (0-based); messages count from 1' }),
+        rule: z.enum(['quiet_hours', 'overlap', 'max_session', 'malformed']),
+        messageVi: z.string(),
+        messageEn: z.string(),
+        otherSlotIndex: count.optional().meta({ description: 'For overlap: the earlier slot it collides with' }),
+      }),
+    ),
+    rules: z.object({ quietStart: z.string(), quietEnd: z.string(), maxSessionMin: z.number().int(), timezone: z.string() }),
+  })
+  .meta({ id: 'GridCheck' });
+export const userTokenSchema = z
+  .object({ id: uuid, label: z.string().nullable(), token: z.string().meta({ description: 'Shown this once; only its hash is stored' }), createdAt: instant })
+  .meta({ id: 'UserToken' });
 
 // ── Plans and airings ────────────────────────────────────────────────────────────────────────────────────────
 
@@ -243,6 +272,9 @@ export const planSchema = z
     createdAt: instant,
     approvedAt: instant.nullable(),
     cancelledAt: instant.nullable(),
+    areas: z
+      .array(z.object({ id: uuid, name: z.string(), code: z.string().nullable(), kind: z.string() }))
+      .meta({ description: 'The areas the plan was made for ("every commune under X"); empty when it named stations' }),
   })
   .meta({ id: 'Plan' });
 
@@ -342,11 +374,26 @@ export const complianceRowSchema = z
   })
   .meta({ id: 'ComplianceRow' });
 
+/** A subtotal line of the report rolled up by area (province → grouping → commune), in tree order. */
+export const areaSubtotalSchema = z
+  .object({
+    areaId: uuid,
+    parentId: uuid.nullable(),
+    kind: z.string(),
+    name: z.string(),
+    code: z.string().nullable(),
+    depth: z.number().int().meta({ description: '0 for the top of the caller\'s area, 1 for its children, …' }),
+    stations: count,
+    totals: z.looseObject({ ...activity, ownProgrammes: count, rebroadcastTarget: count, ownProgrammeTarget: count, rows: count, compliantRows: count, compliant: z.boolean() }),
+  })
+  .meta({ id: 'AreaSubtotal' });
+
 export const complianceReportSchema = z.object({
   title: z.string(),
   period,
   rows: z.array(complianceRowSchema),
   totals: z.looseObject({ ...activity, ownProgrammes: count, rebroadcastTarget: count, ownProgrammeTarget: count, rows: count, compliantRows: count, compliant: z.boolean() }),
+  areas: z.array(areaSubtotalSchema).meta({ description: 'Subtotals by area, of the caller\'s area and below' }),
   document: z
     .object({ issuer: z.string(), issuerParent: z.string().nullable(), place: z.string().nullable(), signerTitle: z.string() })
     .optional()
@@ -362,6 +409,7 @@ export const rebroadcastStatsSchema = z.object({
       .meta({ description: 'Per station (stationId, stationCode, stationName, months, …), episode (episodeId, stations, …) or month (month, stations, …)' }),
   ),
   totals: z.looseObject({ ...activity, rebroadcastTarget: count, target: count, compliant: z.boolean() }),
+  areas: z.array(areaSubtotalSchema).meta({ description: 'Subtotals by area, of the caller\'s area and below' }),
 });
 
 // ── Alerts ───────────────────────────────────────────────────────────────────────────────────────────────────
@@ -385,3 +433,73 @@ export const alertSchema = z
   })
   .meta({ id: 'Alert' });
 export const alertPageSchema = z.object({ items: z.array(alertSchema), total: count, open: count, limit: count, offset: count });
+
+// ── Areas, users, the audit log ─────────────────────────────────────────────────────────────────────────────
+
+const areaFields = {
+  id: uuid,
+  parentId: uuid.nullable(),
+  kind: z.enum(['root', 'province', 'grouping', 'commune']),
+  name: z.string(),
+  code: z.string().nullable().meta({ description: 'Official administrative code (province 2 digits, grouping 3, commune 5)' }),
+  path: z.string().meta({ description: "'/<root id>/…/<own id>/': everything below an area shares its prefix" }),
+  depth: count.meta({ description: '0 for the root, 1 for a province, …' }),
+  active: z.boolean(),
+  stations: count.optional().meta({ description: 'Stations directly in this area' }),
+  users: count.optional().meta({ description: 'Users acting for this area' }),
+  children: count.optional().meta({ description: 'Areas directly below' }),
+  createdAt: instant,
+  updatedAt: instant,
+};
+export const areaSchema = z.object(areaFields).meta({ id: 'Area' });
+type AreaNode = z.infer<typeof areaSchema> & { subareas: AreaNode[] };
+export const areaNodeSchema: z.ZodType<AreaNode> = z
+  .object({
+    ...areaFields,
+    get subareas(): z.ZodArray<z.ZodType<AreaNode>> {
+      return z.array(areaNodeSchema);
+    },
+  })
+  .meta({ id: 'AreaNode' });
+export const areaListSchema = z.object({
+  items: z.union([z.array(areaSchema), z.array(areaNodeSchema)]).meta({ description: 'shape=flat: depth first, parents before children; shape=tree: nested under subareas' }),
+});
+
+export const userSchema = z
+  .object({
+    id: uuid,
+    login: z.string(),
+    displayName: z.string(),
+    role: z.enum(['admin', 'editor', 'operator', 'viewer']),
+    areaId: uuid,
+    areaName: z.string(),
+    stationId: uuid.nullable(),
+    disabled: z.boolean(),
+    disabledAt: instant.nullable(),
+    mustChangePassword: z.boolean(),
+    hasPassword: z.boolean(),
+    passwordChangedAt: instant.nullable(),
+    createdAt: instant,
+    updatedAt: instant,
+  })
+  .meta({ id: 'User', description: 'Never the password or its hash' });
+export const userPageSchema = page(userSchema);
+
+export const auditEntrySchema = z
+  .object({
+    id: z.string().regex(/^\d+$/).meta({ description: 'The entry number (in order of recording)' }),
+    at: instant,
+    actorId: uuid.nullable(),
+    actorName: z.string(),
+    actorRole: z.string().nullable(),
+    ip: z.string().nullable(),
+    requestId: z.string().nullable().meta({ description: 'X-Request-Id of the request that made the change' }),
+    action: z.string().meta({ description: "A dotted verb: 'station.update', 'plan.approve', 'user.reset_password', 'session.sign_in_failed'" }),
+    targetType: z.string().nullable(),
+    targetId: z.string().nullable(),
+    areaPath: z.string().nullable(),
+    before: z.unknown().meta({ description: 'For edits: the changed fields as they were' }),
+    after: z.unknown().meta({ description: 'The changed fields as they became (never a secret)' }),
+  })
+  .meta({ id: 'AuditEntry' });
+export const auditPageSchema = page(auditEntrySchema);

@@ -3,8 +3,10 @@ import { z } from 'zod';
 import { checkBulletinText, RATE_MAX, RATE_MIN } from '../../domain/bulletins/text.js';
 import { SynthesisFailed, type BulletinService } from '../../services/bulletin-service.js';
 import { toEpisodeView } from '../../services/episode-service.js';
-import { principalOf, requireRole } from '../auth.js';
+import { principalOf } from '../auth.js';
+import { permit } from '../permit.js';
 import { HttpError, zodToHttp } from '../errors.js';
+import { recordChange } from '../audit-context.js';
 
 const rate = z
   .number({ error: `rate must be a whole number of words per minute, ${RATE_MIN}–${RATE_MAX}` })
@@ -49,13 +51,14 @@ const synthesisFailed = (err: SynthesisFailed) =>
 /** Text bulletins: the same people as uploads (an operator's bulletin is its own commune's programme). */
 export function bulletinsRouter(deps: { bulletins: BulletinService; maxChars: number }): Router {
   const r = Router();
-  r.use(requireRole('admin', 'editor', 'operator'));
+  r.use(permit('bulletin.create'));
 
   r.post('/', async (req, res) => {
     const input = parse(createSchema, req, deps.maxChars);
     const p = principalOf(req);
     try {
       const row = await deps.bulletins.create(input, { userId: p.userId, stationId: p.stationId }, req.log, clientGone(res));
+      await recordChange(req, { action: 'episode.create', targetType: 'episode', targetId: row.id, stationId: row.stationId, after: { title: row.title, language: row.language, urgent: row.urgent, stationId: row.stationId, chars: [...(row.sourceText ?? '')].length, via: 'bulletin' } });
       res.status(202).location(`/api/v1/episodes/${row.id}`).json(toEpisodeView(row, []));
     } catch (err) {
       throw err instanceof SynthesisFailed ? synthesisFailed(err) : err;

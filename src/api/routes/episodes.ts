@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Config } from '../../../config/index.js';
 import type { ObjectStore } from '../../storage/object-store.js';
 import { toEpisodeView, type EpisodeService } from '../../services/episode-service.js';
-import { principalOf, requireRole } from '../auth.js';
+import { principalOf } from '../auth.js';
+import { permit } from '../permit.js';
 import { notFound, zodToHttp } from '../errors.js';
 import { ClientGone, receiveUpload } from '../upload/multipart-upload.js';
 import { wasCutForSilence } from '../http-server.js';
@@ -12,6 +13,7 @@ import { sendObject } from '../send-object.js';
 import { baseUrlOf } from '../base-url.js';
 import { renditionDisposition, type EpisodeLinks } from '../../services/episode-links.js';
 import { parseParam, parseQuery } from '../parse-request.js';
+import { recordChange } from '../audit-context.js';
 
 export const listSchema = z.object({
   status: z.enum(['processing', 'ready', 'failed']).optional(),
@@ -27,7 +29,7 @@ export function episodesRouter(deps: { config: Config; episodes: EpisodeService;
   const { episodes } = deps;
 
   // Operators upload their commune's own programme: it is tied to their station.
-  r.post('/', requireRole('admin', 'editor', 'operator'), async (req: Request, res: Response) => {
+  r.post('/', permit('episode.upload'), async (req: Request, res: Response) => {
     const principal = principalOf(req);
     const episodeId = episodes.newEpisodeId();
     const sink = {
@@ -57,24 +59,20 @@ export function episodesRouter(deps: { config: Config; episodes: EpisodeService;
       req.log,
       { urgent },
     );
+    await recordChange(req, { action: 'episode.create', targetType: 'episode', targetId: row.id, stationId: row.stationId, after: { title: row.title, series: row.series, language: row.language, urgent: row.urgent, stationId: row.stationId, filename: upload.filename, via: 'multipart' } });
     res.status(202).location(`/api/v1/episodes/${row.id}`).json(toEpisodeView(row, []));
   });
 
-  const readers = requireRole('admin', 'editor', 'viewer', 'operator');
-  const assertVisible = async (req: Request, id: string) => {
-    const p = principalOf(req);
-    if (p.role === 'operator' && !(await episodes.visibleToStation(id, p.stationId!))) throw notFound('episode', 'chương trình');
-  };
+  const assertVisible = (req: Request, id: string) => episodes.assertVisible(principalOf(req), id);
 
-  r.get('/', readers, async (req, res) => {
+  r.get('/', async (req, res) => {
     const q = parseQuery(listSchema, req);
-    const p = principalOf(req);
-    const { items, total } = await episodes.list({ ...q, stationId: p.role === 'operator' ? p.stationId! : undefined });
+    const { items, total } = await episodes.list(principalOf(req), q);
     const renditions = await episodes.renditionsFor(items.map((e) => e.id));
     res.json({ items: items.map((e) => toEpisodeView(e, renditions.get(e.id) ?? [])), total, limit: q.limit, offset: q.offset });
   });
 
-  r.get('/:id', readers, async (req, res) => {
+  r.get('/:id', async (req, res) => {
     const id = parseParam(idSchema, req, 'id');
     await assertVisible(req, id);
     const e = await episodes.get(id);
@@ -94,7 +92,7 @@ export function episodesRouter(deps: { config: Config; episodes: EpisodeService;
     return { episode: e, rendition };
   };
 
-  r.get('/:id/renditions/:name', readers, async (req, res) => {
+  r.get('/:id/renditions/:name', async (req, res) => {
     const { episode, rendition } = await readyRendition(req);
     const named = renditionDisposition(episode, rendition, 'attachment');
     if (deps.store.signsLinks) {
@@ -112,7 +110,7 @@ export function episodesRouter(deps: { config: Config; episodes: EpisodeService;
 
   // A link the browser opens by itself (a download it navigates to, an <audio> source): a fetch with the bearer
   // token would be redirected to the storage, which the page's CSP (connect-src 'self') rightly refuses.
-  r.get('/:id/renditions/:name/link', readers, async (req, res) => {
+  r.get('/:id/renditions/:name/link', async (req, res) => {
     const { episode, rendition } = await readyRendition(req);
     const { use } = parseQuery(linkQuery, req);
     const link = await deps.links(episode, rendition, use === 'listen' ? 'inline' : 'attachment', baseUrlOf(req, deps.config.http.publicUrl));

@@ -2,7 +2,8 @@ import { Router } from 'express';
 import { hashToken } from '../../domain/tokens.js';
 import type { ChannelHub } from '../../realtime/channel-hub.js';
 import { isEventId } from '../../realtime/event-id.js';
-import { principalOf, requireRole } from '../auth.js';
+import { principalOf } from '../auth.js';
+import { permit } from '../permit.js';
 
 /**
  * `GET /api/v1/station/events`: the device's live channel, as Server-Sent Events. SSE rather than a WebSocket:
@@ -11,7 +12,7 @@ import { principalOf, requireRole } from '../auth.js';
  */
 export function stationEventsRouter(deps: { hub: ChannelHub }): Router {
   const r = Router();
-  r.get('/events', requireRole('station'), async (req, res) => {
+  r.get('/events', permit('station.feed'), async (req, res) => {
     const p = principalOf(req);
     const bearer = /^Bearer\s+(\S+)/i.exec(req.headers.authorization ?? '')![1]!;
     const given = req.headers['last-event-id'] ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);

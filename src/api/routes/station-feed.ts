@@ -14,7 +14,7 @@ import { ifNoneMatchHits, manifestEtag, type ManifestDocument } from '../../doma
 import { LINK_PARAMS, missingLinkParams, verifyMediaLink, type LinkParam } from '../../domain/media-links.js';
 import type { Logger } from '../../logger.js';
 import type { ObjectStore } from '../../storage/object-store.js';
-import { requireRole } from '../auth.js';
+import { permit } from '../permit.js';
 import { HttpError } from '../errors.js';
 import { baseUrlOf } from '../base-url.js';
 import { sendObject } from '../send-object.js';
@@ -25,7 +25,7 @@ type GetManifest = (station: NonNullable<Request['station']>, at: Date, baseUrl:
 /** What a station's own device reads with its token: the manifest, and the same schedule as iCalendar and M3U. */
 export function stationFeedRouter(deps: { config: Config; manifest: GetManifest }): Router {
   const r = Router();
-  r.use(requireRole('station'));
+  r.use(permit('station.feed'));
   const current = (req: Request) => deps.manifest(req.station!, new Date(), baseUrlOf(req, deps.config.http.publicUrl));
 
   r.get('/manifest', async (req, res) => {

@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { parseHeartbeat } from '../../domain/devices/index.js';
 import type { DeviceService } from '../../services/device-service.js';
-import { principalOf, requireRole } from '../auth.js';
+import { principalOf } from '../auth.js';
+import { permit } from '../permit.js';
 import { HttpError } from '../errors.js';
 
 const revoked = () => new HttpError(401, 'UNAUTHENTICATED', 'The device token is no longer valid', 'Mã truy cập của cụm loa không còn hiệu lực');
@@ -12,7 +13,7 @@ const revoked = () => new HttpError(401, 'UNAUTHENTICATED', 'The device token is
  */
 export function stationHeartbeatRouter(deps: { devices: DeviceService }): Router {
   const r = Router();
-  r.post('/heartbeat', requireRole('station'), async (req, res) => {
+  r.post('/heartbeat', permit('station.feed'), async (req, res) => {
     const deviceId = principalOf(req).deviceId!;
     if ((req.body as { same?: unknown } | undefined)?.same === true) {
       const result = await deps.devices.alive(deviceId);

@@ -7,9 +7,13 @@ import { localDateSchema, localPeriod } from '../../domain/airtime/index.js';
 import { localDate } from '../../domain/tracking/index.js';
 import { toAiringView, type PlanService } from '../../services/plan-service.js';
 import type { DeviceService } from '../../services/device-service.js';
-import { createStationSchema, updateStationSchema, type StationService } from '../../services/station-service.js';
-import { assertMayReadStation, requireRole } from '../auth.js';
+import { auditedStation, createStationSchema, updateStationSchema, type StationService } from '../../services/station-service.js';
+import { changedFields } from '../../services/audit-service.js';
+import { recordChange } from '../audit-context.js';
+import { principalOf } from '../auth.js';
 import { parseBody, parseParam, parseQuery } from '../parse-request.js';
+import { gridCheckSchema } from '../../services/grid-check.js';
+import { assertAllowed } from '../../services/access.js';
 
 const idSchema = z.uuid({ error: 'id must be a UUID' });
 export const listSchema = z.object({
@@ -22,50 +26,72 @@ export const rangeSchema = z.object({ from: localDateSchema.optional(), to: loca
 export function stationsRouter(deps: { stations: StationService; plans: PlanService; db: Database; devices: DeviceService }): Router {
   const r = Router();
   const { stations } = deps;
-  const readers = requireRole('admin', 'editor', 'viewer', 'operator');
 
-  r.post('/', requireRole('admin'), async (req, res) => {
-    const created = await stations.create(parseBody(createStationSchema, req));
+  // Before '/:id…': judges a grid being typed, saving nothing. Who may add or change stations may ask.
+  r.post('/grid-check', (req, res) => {
+    assertAllowed(principalOf(req), 'station.manage');
+    res.json(stations.checkGridDraft(parseBody(gridCheckSchema, req)));
+  });
+
+  r.post('/', async (req, res) => {
+    const created = await stations.create(parseBody(createStationSchema, req), principalOf(req));
+    await recordChange(req, { action: 'station.create', targetType: 'station', targetId: created.id, stationId: created.id, after: auditedStation(created) });
     res.status(201).location(`/api/v1/stations/${created.id}`).json(created);
   });
 
-  r.get('/', requireRole('admin', 'editor', 'viewer'), async (req, res) => {
+  r.get('/', async (req, res) => {
     const q = parseQuery(listSchema, req);
-    const { items, total } = await stations.listViews(q);
+    const { items, total } = await stations.listViewsFor(principalOf(req), q);
     res.json({ items, total, limit: q.limit, offset: q.offset });
   });
 
-  r.get('/:id', readers, async (req, res) => {
+  r.get('/:id', async (req, res) => {
     const id = parseParam(idSchema, req, 'id');
-    assertMayReadStation(req, id);
+    await stations.readable(principalOf(req), id);
     res.json(await stations.view(id));
   });
 
-  r.patch('/:id', requireRole('admin'), async (req, res) => {
+  r.patch('/:id', async (req, res) => {
     const id = parseParam(idSchema, req, 'id');
-    await stations.update(id, parseBody(updateStationSchema, req));
+    await stations.mayManage(principalOf(req), id);
+    const patch = parseBody(updateStationSchema, req);
+    const before = await stations.get(id);
+    const after = await stations.update(id, patch, principalOf(req));
+    const diff = changedFields(auditedStation(before), auditedStation(after));
+    // The area it sat in before a move: its former area's admins see the station leave.
+    if (Object.keys(diff.after).length > 0) await recordChange(req, { action: 'station.update', targetType: 'station', targetId: id, stationId: id, ...diff });
     res.json(await stations.view(id));
   });
 
-  r.post('/:id/deactivate', requireRole('admin'), async (req, res) => {
+  r.post('/:id/deactivate', async (req, res) => {
     const id = parseParam(idSchema, req, 'id');
+    await stations.mayManage(principalOf(req), id);
+    const before = await stations.get(id);
     await stations.deactivate(id);
+    if (before.active) await recordChange(req, { action: 'station.deactivate', targetType: 'station', targetId: id, stationId: id, before: { active: true }, after: { active: false } });
     res.json(await stations.view(id));
   });
 
-  r.post('/:id/rotate-token', requireRole('admin'), async (req, res) => {
-    res.json(await stations.rotateToken(parseParam(idSchema, req, 'id')));
+  r.post('/:id/rotate-token', async (req, res) => {
+    const id = parseParam(idSchema, req, 'id');
+    await stations.mayManage(principalOf(req), id);
+    const rotated = await stations.rotateToken(id);
+    await recordChange(req, { action: 'station.rotate_token', targetType: 'station', targetId: id, stationId: id });
+    res.json(rotated);
   });
 
-  r.post('/:id/rotate-webhook-secret', requireRole('admin'), async (req, res) => {
-    res.json(await stations.rotateWebhookSecret(parseParam(idSchema, req, 'id')));
+  r.post('/:id/rotate-webhook-secret', async (req, res) => {
+    const id = parseParam(idSchema, req, 'id');
+    await stations.mayManage(principalOf(req), id);
+    const rotated = await stations.rotateWebhookSecret(id);
+    await recordChange(req, { action: 'station.rotate_webhook_secret', targetType: 'station', targetId: id, stationId: id });
+    res.json(rotated);
   });
 
   // The station's live schedule, by station-local dates (default: today and the next 7 days).
-  r.get('/:id/airings', readers, async (req, res) => {
+  r.get('/:id/airings', async (req, res) => {
     const id = parseParam(idSchema, req, 'id');
-    assertMayReadStation(req, id);
-    const station = await stations.get(id);
+    const station = await stations.readable(principalOf(req), id);
     const q = parseQuery(rangeSchema, req);
     const from = q.from ?? localDate(new Date(), station.timezone);
     const to = q.to ?? DateTime.fromISO(from).plus({ days: 7 }).toISODate()!;
@@ -81,10 +107,9 @@ export function stationsRouter(deps: { stations: StationService; plans: PlanServ
     });
   });
 
-  r.get('/:id/deliveries', readers, async (req, res) => {
+  r.get('/:id/deliveries', async (req, res) => {
     const id = parseParam(idSchema, req, 'id');
-    assertMayReadStation(req, id);
-    await stations.get(id);
+    await stations.readable(principalOf(req), id);
     const rows = await stationDeliveries(deps.db, id);
     res.json({
       items: rows.map((d) => ({

@@ -5,12 +5,14 @@ import { periodQuerySchema, periodSchema, type Period } from '../../domain/track
 import type { PlanService } from '../../services/plan-service.js';
 import { complianceCsv, complianceXlsx, reportHeading } from '../../services/report-export.js';
 import type { TrackingService } from '../../services/tracking-service.js';
-import { assertMayReadStation, principalOf, requireRole } from '../auth.js';
+import { principalOf } from '../auth.js';
+import { permit } from '../permit.js';
 import { HttpError } from '../errors.js';
 import type { Config } from '../../../config/index.js';
 import type { Logger } from '../../logger.js';
 import { PdfUnavailableError, reportPdfRenderer, type ReportPdfRenderer } from '../../services/report-pdf.js';
 import { parseBody, parseParam, parseQuery, parseQueryValues } from '../parse-request.js';
+import { recordChange } from '../audit-context.js';
 
 export const batchSchema = z.object({
   plays: z.array(z.unknown(), { error: 'plays must be an array' }).min(1, 'plays must not be empty').max(1000, 'at most 1000 plays per batch'),
@@ -22,12 +24,6 @@ export const airedSchema = z.object({
   durationSec: z.number().nonnegative().optional(),
 });
 
-/** Operators and stations count only for themselves. */
-function scopeOf(req: Request): string[] | undefined {
-  const p = principalOf(req);
-  return p.role === 'operator' || p.role === 'station' ? [p.stationId!] : undefined;
-}
-
 function periodOf(req: Request): Period {
   const q = req.query;
   return q.preset !== undefined ? parseQueryValues(periodQuerySchema, { preset: q.preset, year: q.year, month: q.month }) : parseQueryValues(periodSchema, { from: q.from, to: q.to });
@@ -35,7 +31,7 @@ function periodOf(req: Request): Period {
 
 export function playsRouter(deps: { tracking: TrackingService }): Router {
   const r = Router();
-  r.post('/plays', requireRole('station'), async (req, res) => {
+  r.post('/plays', permit('station.feed'), async (req, res) => {
     const { plays } = parseBody(batchSchema, req);
     const p = principalOf(req);
     const results = await deps.tracking.ingest(p.stationId!, plays, p.deviceId);
@@ -47,11 +43,10 @@ export function playsRouter(deps: { tracking: TrackingService }): Router {
 /** An operator (or the centre) marks an airing as aired: a manual play under the same rules, safe to repeat. */
 export function airedRouter(deps: { tracking: TrackingService; plans: PlanService }): Router {
   const r = Router();
-  r.post('/:id/aired', requireRole('operator', 'admin', 'editor'), async (req, res) => {
+  r.post('/:id/aired', async (req, res) => {
     const id = parseParam(z.uuid({ error: 'id must be a UUID' }), req, 'id');
     const body = parseBody(airedSchema, req, {});
-    const { airing, station } = await deps.plans.getAiring(id);
-    assertMayReadStation(req, airing.stationId);
+    const { airing, station } = await deps.plans.getAiring(principalOf(req), id, 'airing.markAired');
     if (airing.status !== 'live') throw new HttpError(409, 'AIRING_NOT_LIVE', 'Only a live airing can be marked as aired', 'Chỉ lượt phát đã phê duyệt mới đánh dấu đã phát được');
     const recorded = await deps.tracking.recordedPlay(airing.id);
     if (recorded) throw alreadyRecorded(recorded, station.timezone);
@@ -72,6 +67,7 @@ export function airedRouter(deps: { tracking: TrackingService; plans: PlanServic
     if (result!.status === 'duplicate') {
       throw alreadyRecorded((await deps.tracking.recordedPlay(airing.id)) ?? { eventId: `manual-${airing.id}`, startedAt: null, source: 'manual' }, station.timezone);
     }
+    await recordChange(req, { action: 'airing.mark_aired', targetType: 'airing', targetId: airing.id, stationId: airing.stationId, after: { status: result!.status, startedAt: body.startedAt ?? airing.startsAt.toISOString(), durationSec: body.durationSec ?? null } });
     res.status(201).json(result);
   });
   return r;
@@ -92,15 +88,16 @@ function alreadyRecorded(play: { eventId: string; startedAt: Date | null; source
 
 export function statsRouter(deps: { tracking: TrackingService }): Router {
   const r = Router();
-  r.get('/rebroadcasts', requireRole('admin', 'editor', 'viewer', 'operator'), async (req, res) => {
+  r.get('/rebroadcasts', async (req, res) => {
     const period = periodOf(req);
     const { groupBy } = parseQuery(statsQuery, req);
-    const { rows, totals } = await deps.tracking.stats(period, groupBy, scopeOf(req));
+    const { rows, totals, areas } = await deps.tracking.stats(principalOf(req), period, groupBy);
     res.json({
       period,
       groupBy,
       rows: rows.map((row) => ({ ...row, target: row.rebroadcastTarget })),
       totals: { ...totals, target: totals.rebroadcastTarget },
+      areas,
     });
   });
   return r;
@@ -109,7 +106,8 @@ export function statsRouter(deps: { tracking: TrackingService }): Router {
 export function reportsRouter(deps: { tracking: TrackingService; config: Config; logger: Logger }): Router {
   const r = Router();
   const pdf = reportPdfRenderer({ chromiumPath: deps.config.report.chromiumPath, timeoutMs: deps.config.report.pdfTimeoutMs, logger: deps.logger });
-  r.get('/compliance', requireRole('admin', 'editor', 'viewer', 'operator'), async (req, res) => {
+  // Asked up front as well: a PDF starts a browser, which nobody refused should cost.
+  r.get('/compliance', permit('stats.read'), async (req, res) => {
     const period = periodOf(req);
     const { format, lang } = parseQuery(reportQuery, req);
     const name = `bao-cao-${period.from}_${period.to}`;
@@ -118,21 +116,21 @@ export function reportsRouter(deps: { tracking: TrackingService; config: Config;
       res.type('application/pdf').attachment(`${name}.pdf`).send(file);
       return;
     }
-    const { rows, totals } = await deps.tracking.compliance(period, scopeOf(req));
+    const { rows, totals, areas } = await deps.tracking.compliance(principalOf(req), period);
     if (format === 'csv') {
-      res.type('text/csv; charset=utf-8').attachment(`${name}.csv`).send(complianceCsv(rows, totals, lang));
+      res.type('text/csv; charset=utf-8').attachment(`${name}.csv`).send(complianceCsv(rows, totals, lang, areas));
       return;
     }
     if (format === 'xlsx') {
       res
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .attachment(`${name}.xlsx`)
-        .send(await complianceXlsx(rows, totals, period, lang));
+        .send(await complianceXlsx(rows, totals, period, lang, areas));
       return;
     }
     const { issuer, issuerParent, place, signerTitle } = deps.config.report;
     // What the printed form needs besides the table: who issues it, where, and who signs.
-    res.json({ title: reportHeading(period, lang), period, rows, totals, document: { issuer, issuerParent: issuerParent ?? null, place: place ?? null, signerTitle } });
+    res.json({ title: reportHeading(period, lang), period, rows, totals, areas, document: { issuer, issuerParent: issuerParent ?? null, place: place ?? null, signerTitle } });
   });
   return r;
 }

@@ -9,8 +9,12 @@ import { sniffContainer, SNIFF_BYTES } from '../../domain/audio/sniff.js';
 import type { Logger } from '../../logger.js';
 import type { ResumableUploadService } from '../../services/resumable-upload-service.js';
 import { episodeIdOfTus, tusIdOf, type TusOriginalStore } from '../../storage/tus-store.js';
-import { principalOf, requireRole, type Principal } from '../auth.js';
+import { principalOf, type Principal } from '../auth.js';
+import { permit } from '../permit.js';
+import { decide } from '../../domain/access/policy.js';
+import { refusal } from '../../services/access.js';
 import { HttpError } from '../errors.js';
+import { recordChange } from '../audit-context.js';
 import { followBody, type FollowedBody } from '../upload/followed-body.js';
 import { drainRequest } from '../upload/multipart-upload.js';
 import { tusErrorToHttp, tusTextToHttp, uploadNotFound } from '../upload/tus-errors.js';
@@ -30,7 +34,8 @@ export interface TusUploadsDeps {
   config: Config;
   tus: TusOriginalStore;
   uploads: ResumableUploadService;
-  stationExists(id: string): Promise<boolean>;
+  /** Where a station sits (null: no such station): an upload for it must be within the caller's area. */
+  stationPlace(id: string): Promise<{ areaPath: string } | null>;
 }
 
 /**
@@ -43,7 +48,7 @@ export interface TusUploadsDeps {
 export function tusUploadsRouter(deps: TusUploadsDeps): Router {
   const maxBytes = deps.config.upload.maxBytes;
   // The hooks receive the web Request built below; this is how they learn who is calling.
-  const callers = new WeakMap<globalThis.Request, { principal: Principal; log: Logger }>();
+  const callers = new WeakMap<globalThis.Request, { principal: Principal; log: Logger; req: Request }>();
   const callerOf = (req: globalThis.Request) => {
     const c = callers.get(req);
     if (!c) throw new Error('tus request without a caller');
@@ -64,20 +69,28 @@ export function tusUploadsRouter(deps: TusUploadsDeps): Router {
     async onUploadCreate(req, upload) {
       const { principal, log } = callerOf(req);
       const { stored, stationToCheck } = creationMetadata(upload.size, upload.metadata, principal);
-      if (stationToCheck && !(await deps.stationExists(stationToCheck))) {
-        throw new HttpError(422, 'VALIDATION_FAILED', 'stationId: no such station', 'Không có đài này', [{ field: 'stationId', rule: 'exists', message: 'no such station' }]);
+      if (stationToCheck) {
+        const place = await deps.stationPlace(stationToCheck);
+        if (!place) throw new HttpError(422, 'VALIDATION_FAILED', 'stationId: no such station', 'Không có đài này', [{ field: 'stationId', rule: 'exists', message: 'no such station' }]);
+        const d = decide(principal, 'episode.upload', { areaPath: place.areaPath, stationId: stationToCheck });
+        if (!d.allowed) {
+          const r = refusal(d.reason, 'episode.upload');
+          throw new HttpError(403, r.code, r.message, r.messageVi, [{ field: 'stationId' }]);
+        }
       }
       log.info({ episodeId: episodeIdOfTus(upload.id), sizeBytes: upload.size, stationId: stored.stationId ?? null }, 'resumable upload created');
       return { metadata: stored };
     },
     async onUploadFinish(req, upload) {
-      const { log } = callerOf(req);
+      const { log, req: from } = callerOf(req);
       const episodeId = episodeIdOfTus(upload.id)!;
       const result = await deps.uploads.complete(episodeId, finishedUpload(upload.metadata), log);
       if (result.kind === 'refused') {
         const rule = REJECTION_RULES[result.code];
         throw new HttpError(result.code === 'EMPTY' ? 422 : 415, result.code, rule.en, rule.vi);
       }
+      const row = result.row;
+      await recordChange(from, { action: 'episode.create', targetType: 'episode', targetId: row.id, stationId: row.stationId, after: { title: row.title, series: row.series, language: row.language, urgent: row.urgent, stationId: row.stationId, filename: row.originalFilename ?? null, via: 'tus' } });
       return { headers: { 'Episode-Location': `/api/v1/episodes/${episodeId}` } };
     },
     onResponseError(req, err) {
@@ -159,7 +172,7 @@ export function tusUploadsRouter(deps: TusUploadsDeps): Router {
       body: body ? (Readable.toWeb(body.stream) as ReadableStream) : undefined,
       duplex: 'half',
     } as RequestInit);
-    callers.set(web, { principal, log: req.log });
+    callers.set(web, { principal, log: req.log, req });
     const answer = await server.handleWeb(web);
     const cut = body?.state === 'cut';
     // Refused before the end of the body (a conflict, a size): read the rest so the client hears the answer.
@@ -178,7 +191,7 @@ export function tusUploadsRouter(deps: TusUploadsDeps): Router {
     res.setHeader('Tus-Resumable', TUS_RESUMABLE);
     next();
   });
-  r.use(requireRole('admin', 'editor', 'operator'));
+  r.use(permit('episode.upload'));
   r.all('/', handle);
   r.all('/:id', handle);
   return r;

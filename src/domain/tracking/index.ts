@@ -16,3 +16,4 @@ export * from './compliance.js';
 export * from './group.js';
 export * from './headings.js';
 export * from './missed-report.js';
+export * from './area-rollup.js';

@@ -4,11 +4,13 @@
 const BASE = '/api/v1';
 
 let tokenOf = () => null;
+let csrfOf = () => null;
 let onUnauthorized = () => {};
 
 /** Wires the client to the session: where the token comes from and what to do on 401. */
 export function configureApi(opts) {
   tokenOf = opts.token;
+  csrfOf = opts.csrf ?? (() => null);
   onUnauthorized = opts.onUnauthorized;
 }
 
@@ -27,7 +29,10 @@ export class ApiError extends Error {
 
 function authHeaders(token) {
   const t = token ?? tokenOf();
-  return t ? { authorization: `Bearer ${t}` } : {};
+  if (t) return { authorization: `Bearer ${t}` };
+  // A cookie session: the browser sends the cookie itself; writes also carry the session's token against CSRF.
+  const c = csrfOf();
+  return c ? { 'x-csrf-token': c } : {};
 }
 
 async function errorFrom(res) {

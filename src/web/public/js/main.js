@@ -5,7 +5,7 @@ import { h, replace, s as svg } from './dom.js';
 import { getLang, onLangChange, setLang, t } from './i18n.js';
 import { fmtCount, fmtNumber } from './format.js';
 import { currentRoute, isRouteHash, navigate } from './router.js';
-import { can, resume, session, signOut, token } from './session.js';
+import { can, csrfToken, resume, session, signOut, token } from './session.js';
 import { errorPanel, loading } from './ui.js';
 import * as alerts from './views/alerts.js';
 import * as episodes from './views/episodes.js';
@@ -17,10 +17,15 @@ import * as composeBulletin from './views/compose-bulletin.js';
 import * as reports from './views/reports.js';
 import * as reportPrint from './views/report-print.js';
 import * as signin from './views/signin.js';
+import * as password from './views/password.js';
 import * as station from './views/station.js';
 import * as stations from './views/stations.js';
+import * as stationEdit from './views/station-edit.js';
+import * as users from './views/users.js';
+import * as areas from './views/areas.js';
+import * as audit from './views/audit.js';
 
-const VIEWS = { signin, episodes, episode, stations, station, plans, reports, reportPrint, fleet, alerts, playNow, composeBulletin };
+const VIEWS = { signin, password, episodes, episode, stations, station, plans, reports, reportPrint, fleet, alerts, playNow, composeBulletin, stationNew: stationEdit, stationEdit, users, areas, audit };
 
 const header = document.getElementById('topbar');
 const main = document.getElementById('main');
@@ -30,6 +35,7 @@ let signInNotice = null;
 
 configureApi({
   token,
+  csrf: csrfToken,
   onUnauthorized: () => {
     if (!session()) return;
     signOut();
@@ -62,6 +68,9 @@ function navItems(me) {
     { hash: '#/reports', label: t('nav.reports'), route: 'reports' },
     can.readFleet(me) ? { hash: '#/fleet', label: t('nav.fleet'), route: 'fleet' } : null,
     can.readAlerts(me) ? { hash: '#/alerts', label: t('nav.alerts'), route: 'alerts', count: true } : null,
+    me.role === 'admin' ? { hash: '#/users', label: t('nav.users'), route: 'users' } : null,
+    me.role === 'admin' ? { hash: '#/areas', label: t('nav.areas'), route: 'areas' } : null,
+    me.role === 'admin' ? { hash: '#/audit', label: t('nav.audit'), route: 'audit' } : null,
     can.playNow(me) ? { hash: '#/play-now', label: t('nav.playNow'), route: 'playNow', className: 'nav-emergency' } : null,
   ].filter(Boolean);
 }
@@ -118,7 +127,7 @@ function renderHeader(route) {
       {},
       items.map((it) => {
         // A station's page sits under the station list; an operator's own station is its own item.
-        const current = it.hash === currentHash || (it.route !== 'station' && (it.route === route.name || (it.route === 'stations' && route.name === 'station') || (it.route === 'episodes' && (route.name === 'composeBulletin' || route.name === 'episode')) || (it.route === 'reports' && route.name === 'reportPrint')));
+        const current = it.hash === currentHash || (it.route !== 'station' && (it.route === route.name || (it.route === 'stations' && (route.name === 'station' || route.name === 'stationNew' || route.name === 'stationEdit')) || (it.route === 'episodes' && (route.name === 'composeBulletin' || route.name === 'episode')) || (it.route === 'reports' && route.name === 'reportPrint')));
         const link = h('a', { href: it.hash, class: it.className, 'aria-current': current ? 'page' : undefined, dataset: { navCount: it.count ? 'alerts' : undefined } }, it.label);
         if (it.count) fillAlertsCount(link, openAlerts());
         return h('li', {}, link);
@@ -128,7 +137,8 @@ function renderHeader(route) {
   const who = h(
     'p',
     { class: 'who', dataset: { testid: 'who' } },
-    h('span', { class: 'who-name' }, me.name),
+    // The bootstrap ADMIN_TOKEN is no person: say what it is rather than show the variable's name as one.
+    h('span', { class: 'who-name' }, me.id === null && me.role === 'admin' ? t('who.bootstrapAdmin') : me.name),
     ' · ',
     h('span', { class: 'who-role', dataset: { role: me.role } }, t(`role.${me.role}`)),
     me.stationId ? [' · ', h('span', { class: 'who-station' }, st ? `${st.name} (${st.code})` : me.stationId)] : null,
@@ -138,8 +148,8 @@ function renderHeader(route) {
     {
       type: 'button',
       class: 'btn btn-quiet',
-      onclick: () => {
-        signOut();
+      onclick: async () => {
+        await signOut();
         stopOpenAlertsPolling();
         signInNotice = 'auth.signedOut';
         navigate('#/signin');
@@ -147,7 +157,8 @@ function renderHeader(route) {
     },
     t('auth.signOut'),
   );
-  replace(header, h('div', { class: 'topbar-row' }, brand, who, h('div', { class: 'topbar-actions' }, langButton, out)), nav);
+  const pw = can.ownPassword(me) ? h('a', { class: 'btn btn-quiet', href: '#/password' }, t('auth.changePassword')) : null;
+  replace(header, h('div', { class: 'topbar-row' }, brand, who, h('div', { class: 'topbar-actions' }, langButton, pw, out)), nav);
 }
 
 let booted = false;
@@ -166,6 +177,11 @@ function render() {
   }
   if (s && (route.name === 'signin' || route.name === 'home')) {
     navigate(homeOf(s.me));
+    return;
+  }
+  // A password an admin reset opens nothing else until it is changed (the API refuses the rest anyway).
+  if (s?.me.mustChangePassword && route.name !== 'password') {
+    navigate('#/password');
     return;
   }
   renderHeader(route);

@@ -2,10 +2,16 @@
 
 const ROUTES = [
   { name: 'signin', pattern: /^\/signin$/ },
+  { name: 'password', pattern: /^\/password$/ },
   { name: 'episodes', pattern: /^\/episodes$/ },
   { name: 'episode', pattern: /^\/episodes\/([0-9a-f-]{36})$/, keys: ['id'] },
   { name: 'stations', pattern: /^\/stations$/ },
+  { name: 'stationNew', pattern: /^\/stations\/new$/ },
+  { name: 'stationEdit', pattern: /^\/stations\/([0-9a-f-]{36})\/edit$/, keys: ['id'] },
   { name: 'station', pattern: /^\/stations\/([^/]+)$/, keys: ['id'] },
+  { name: 'users', pattern: /^\/users$/ },
+  { name: 'areas', pattern: /^\/areas$/ },
+  { name: 'audit', pattern: /^\/audit$/ },
   { name: 'plans', pattern: /^\/plans$/ },
   { name: 'reports', pattern: /^\/reports$/ },
   { name: 'reportPrint', pattern: /^\/reports\/print$/ },

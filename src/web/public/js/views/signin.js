@@ -1,5 +1,4 @@
-// Sign in (Đăng nhập) with an access token. Built as a list of methods so a name + password
-// form can be added beside the token later without changing the rest of the app.
+// Sign in (Đăng nhập) with a login name and password; an access token (scripts, ADMIN_TOKEN) as a second way.
 import { ApiError } from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
@@ -7,6 +6,42 @@ import { signIn } from '../session.js';
 import { busy, errorText, field, notice, pageHeading } from '../ui.js';
 
 export const title = () => t('auth.title');
+
+function passwordMethod(ctx, note) {
+  const login = h('input', { type: 'text', name: 'username', autocomplete: 'username', autocapitalize: 'off', spellcheck: 'false', required: true, class: 'input-wide' });
+  const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true, class: 'input-wide' });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('auth.submit'));
+  return h(
+    'form',
+    {
+      class: 'stack-form',
+      novalidate: true,
+      dataset: { testid: 'signin-password' },
+      onsubmit: async (e) => {
+        e.preventDefault();
+        const name = login.value.trim();
+        if (!name || !password.value) {
+          note.show('bad', t('auth.emptyPair'));
+          (name ? password : login).focus();
+          return;
+        }
+        note.clear();
+        try {
+          await busy(submit, t('auth.signingIn'), () => signIn.password(name, password.value));
+          ctx.onSignedIn();
+        } catch (err) {
+          if (err instanceof ApiError && err.status === 401) note.show('bad', t('auth.badPair'));
+          else note.show('bad', errorText(err));
+          password.value = '';
+          password.focus();
+        }
+      },
+    },
+    field(t('auth.login'), login),
+    field(t('auth.password'), password),
+    h('div', { class: 'actions' }, submit),
+  );
+}
 
 function tokenMethod(ctx, note) {
   const input = h('input', {
@@ -22,8 +57,8 @@ function tokenMethod(ctx, note) {
     type: 'checkbox',
     onchange: (e) => (input.type = e.target.checked ? 'text' : 'password'),
   });
-  const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('auth.submit'));
-  const form = h(
+  const submit = h('button', { type: 'submit', class: 'btn' }, t('auth.submitToken'));
+  return h(
     'form',
     {
       class: 'stack-form',
@@ -48,11 +83,11 @@ function tokenMethod(ctx, note) {
         }
       },
     },
+    h('p', { class: 'hint' }, t('auth.tokenIntro')),
     field(t('auth.token'), input, t('auth.tokenHint')),
     h('label', { class: 'check' }, show, ' ', t('auth.show')),
     h('div', { class: 'actions' }, submit),
   );
-  return form;
 }
 
 export function render(ctx) {
@@ -67,7 +102,8 @@ export function render(ctx) {
       pageHeading(t('auth.title')),
       h('p', { class: 'lead' }, t('auth.intro')),
       note.el,
-      tokenMethod(ctx, note),
+      passwordMethod(ctx, note),
+      h('details', { class: 'signin-token' }, h('summary', {}, t('auth.useToken')), tokenMethod(ctx, note)),
     ),
   );
 }

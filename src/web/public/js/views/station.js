@@ -165,6 +165,7 @@ export function render(ctx) {
           Array.isArray(station.devices) ? h('div', {}, h('dt', {}, t('dev.section')), devicesFact) : null,
         ),
         h('p', { class: 'small muted' }, t('st.timezone', { tz })),
+        me.role === 'admin' ? h('p', { class: 'actions' }, h('a', { class: 'btn', href: `#/stations/${encodeURIComponent(station.id)}/edit`, dataset: { action: 'edit-station' } }, t('st.edit'))) : null,
         monthBox,
       ),
       note.el,

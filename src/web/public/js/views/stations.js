@@ -94,5 +94,6 @@ export function render(ctx) {
   }
 
   load();
-  return h('div', { class: 'view-stations' }, pageHeading(t('st.title')), h('section', { class: 'panel' }, body, pager));
+  const add = ctx.me?.role === 'admin' ? h('p', { class: 'actions' }, h('a', { class: 'btn btn-primary', href: '#/stations/new', dataset: { action: 'add-station' } }, t('st.add'))) : null;
+  return h('div', { class: 'view-stations' }, pageHeading(t('st.title')), add, h('section', { class: 'panel' }, body, pager));
 }
