@@ -1,4 +1,5 @@
 import type { Queryable } from './database.js';
+import { updateSet } from './update-set.js';
 
 export const AREA_KINDS = ['root', 'province', 'grouping', 'commune'] as const;
 export type AreaKind = (typeof AREA_KINDS)[number];
@@ -88,17 +89,8 @@ export function areasRepo(db: Queryable) {
     },
 
     async update(id: string, patch: Partial<{ name: string; code: string | null; kind: AreaKind; active: boolean }>): Promise<void> {
-      const sets: string[] = [];
-      const params: unknown[] = [id];
-      const add = (col: string, v: unknown) => {
-        params.push(v);
-        sets.push(`${col} = $${params.length}`);
-      };
-      if (patch.name !== undefined) add('name', patch.name);
-      if (patch.code !== undefined) add('code', patch.code);
-      if (patch.kind !== undefined) add('kind', patch.kind);
-      if (patch.active !== undefined) add('active', patch.active);
-      await db.query(`UPDATE areas SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1`, params);
+      const { set, params } = updateSet(id, { name: patch.name, code: patch.code, kind: patch.kind, active: patch.active }, ['updated_at = now()']);
+      await db.query(`UPDATE areas SET ${set} WHERE id = $1`, params);
     },
 
     /**

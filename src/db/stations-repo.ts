@@ -1,4 +1,5 @@
 import type { Grid } from '../domain/airtime/index.js';
+import { updateSet } from './update-set.js';
 import type { Queryable } from './database.js';
 
 export interface StationRow {
@@ -130,19 +131,19 @@ export function stationsRepo(db: Queryable) {
     },
 
     async update(id: string, patch: Partial<{ name: string; grid: Grid; webhookUrl: string | null; rendition: 'mp3' | 'opus'; timezone: string; areaId: string }>): Promise<void> {
-      const sets: string[] = [];
-      const params: unknown[] = [id];
-      const add = (col: string, v: unknown) => {
-        params.push(v);
-        sets.push(`${col} = $${params.length}`);
-      };
-      if (patch.name !== undefined) add('name', patch.name);
-      if (patch.grid !== undefined) add('grid', JSON.stringify(patch.grid));
-      if (patch.webhookUrl !== undefined) add('webhook_url', patch.webhookUrl);
-      if (patch.rendition !== undefined) add('rendition', patch.rendition);
-      if (patch.timezone !== undefined) add('timezone', patch.timezone);
-      if (patch.areaId !== undefined) add('area_id', patch.areaId);
-      await db.query(`UPDATE stations SET ${[...sets, 'schedule_rev = schedule_rev + 1', 'updated_at = now()'].join(', ')} WHERE id = $1`, params);
+      const { set, params } = updateSet(
+        id,
+        {
+          name: patch.name,
+          grid: patch.grid === undefined ? undefined : JSON.stringify(patch.grid),
+          webhook_url: patch.webhookUrl,
+          rendition: patch.rendition,
+          timezone: patch.timezone,
+          area_id: patch.areaId,
+        },
+        ['schedule_rev = schedule_rev + 1', 'updated_at = now()'],
+      );
+      await db.query(`UPDATE stations SET ${set} WHERE id = $1`, params);
     },
 
     async deactivate(id: string): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Queryable } from './database.js';
+import { updateSet } from './update-set.js';
 
 export const ROLES = ['admin', 'editor', 'operator', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -109,18 +110,10 @@ export function usersRepo(db: Queryable) {
       return { items: r.rows.map(toUser), total: r.rows[0] ? Number(r.rows[0].total) : 0 };
     },
     async update(id: string, patch: Partial<{ name: string; role: Role; areaId: string; stationId: string | null; disabled: boolean }>): Promise<void> {
-      const sets: string[] = [];
-      const params: unknown[] = [id];
-      const add = (col: string, v: unknown) => {
-        params.push(v);
-        sets.push(`${col} = $${params.length}`);
-      };
-      if (patch.name !== undefined) add('name', patch.name);
-      if (patch.role !== undefined) add('role', patch.role);
-      if (patch.areaId !== undefined) add('area_id', patch.areaId);
-      if (patch.stationId !== undefined) add('station_id', patch.stationId);
-      if (patch.disabled !== undefined) sets.push(patch.disabled ? 'disabled_at = COALESCE(disabled_at, now())' : 'disabled_at = NULL');
-      await db.query(`UPDATE users SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1`, params);
+      // Disabling keeps the first time it happened; enabling clears it.
+      const disabled = patch.disabled === undefined ? [] : [patch.disabled ? 'disabled_at = COALESCE(disabled_at, now())' : 'disabled_at = NULL'];
+      const { set, params } = updateSet(id, { name: patch.name, role: patch.role, area_id: patch.areaId, station_id: patch.stationId }, [...disabled, 'updated_at = now()']);
+      await db.query(`UPDATE users SET ${set} WHERE id = $1`, params);
     },
     async setPassword(id: string, passwordHash: string, mustChange: boolean): Promise<void> {
       await db.query('UPDATE users SET password_hash = $2, must_change_password = $3, password_changed_at = now(), updated_at = now() WHERE id = $1', [id, passwordHash, mustChange]);

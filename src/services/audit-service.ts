@@ -62,21 +62,8 @@ export function changedFields(before: Record<string, unknown>, after: Record<str
   return { before: b, after: a };
 }
 
-export interface AuditEntryView {
-  id: string;
-  at: string;
-  actorId: string | null;
-  actorName: string;
-  actorRole: string | null;
-  ip: string | null;
-  requestId: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  areaPath: string | null;
-  before: unknown;
-  after: unknown;
-}
+/** An entry as the API answers it: the stored row with its time as ISO text. */
+export type AuditEntryView = Omit<AuditRow, 'at'> & { at: string };
 
 export const toAuditView = (r: AuditRow): AuditEntryView => ({ ...r, at: r.at.toISOString() });
 
