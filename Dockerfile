@@ -17,5 +17,6 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 8080
-ENTRYPOINT ["node", "dist/src/main.js"]
+# The same node flags as `npm start` (package.json; a unit test keeps the two in step).
+ENTRYPOINT ["node", "--expose-gc", "--max-semi-space-size=1", "dist/src/main.js"]
 CMD ["all"]

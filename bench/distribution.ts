@@ -54,6 +54,7 @@ import {
   waitForMessage,
   type Child,
 } from './distribution-lib/util.js';
+import { startNodeFlags } from './lib/start-flags.js';
 
 const TARGETS = { pushMaxSec: 60, poll304RatioMin: 0.5 } as const;
 const FIXTURE = path.resolve(ROOT, '../shared/fixtures/audio/speech-128k.mp3');
@@ -472,7 +473,7 @@ async function main(): Promise<void> {
       const apiPort = await freePort();
       log(`starting the API under test: node dist/src/main.js api on port ${apiPort}`);
       const api = spawnTs('dist/src/main.js', ['api'], { PATH: process.env.PATH, HOME: process.env.HOME, ...env, PORT: String(apiPort) }, {
-        nodeArgs: knobs.apiCpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(knobs.apiCpuProf)}`] : [],
+        nodeArgs: [...startNodeFlags(), ...(knobs.apiCpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(knobs.apiCpuProf)}`] : [])],
       });
       cleanup.add('API child', () => api.stop());
       const apiBase = `http://127.0.0.1:${apiPort}`;

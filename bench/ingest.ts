@@ -19,7 +19,8 @@
  * BENCH_SKIP (comma list: upload, transcode, urgent, tus), BENCH_FFMPEG (system, bundled, both: the default), BENCH_DATABASE_URL (a connection allowed to CREATE DATABASE; default
  * DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres; the bench makes and drops its own database),
  * REDIS_URL, BENCH_TMP (parent of the temp dir), BENCH_API_ENTRY (what the API process runs, default the build,
- * dist/src/main.js; src/main.ts runs it through tsx).
+ * dist/src/main.js; src/main.ts runs it through tsx), BENCH_API_CPU_PROF (a directory: the API process writes a
+ * --cpu-prof profile there, to see where its upload time goes).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -39,7 +40,9 @@ import { benchTranscodeWith, printTranscode, speechWav, TRANSCODE_TARGETS } from
 import { benchUrgent, printUrgent, URGENT_TARGETS } from './ingest-lib/urgent.js';
 import { startEmbeddedService } from './ingest-lib/service.js';
 import { runTusCutLinkBench, TUS_RATIO_TARGET } from './ingest-lib/tus.js';
+import { processCpuSeconds } from './ingest-lib/cpu.js';
 import { Cleanup } from './lib/cleanup.js';
+import { startNodeFlags } from './lib/start-flags.js';
 import { postMultipart } from './lib/multipart.js';
 import { envNumber, fmtMB, freePort, LineTail, log, MB, procStatusBytes, runBinary, sampleRss, seconds, stopChild, type RssReport } from './lib/proc.js';
 
@@ -59,12 +62,19 @@ const knobs = {
   // What the API process runs, relative to the project root: TypeScript through tsx (as `npm start` does) or a build.
   // What `npm start` runs: the compiled build (`npm run build` first). BENCH_API_ENTRY=src/main.ts measures tsx.
   apiEntry: process.env.BENCH_API_ENTRY ?? 'dist/src/main.js',
+  // A directory for a CPU profile of the API process during the upload rounds (written when it stops).
+  apiCpuProf: process.env.BENCH_API_CPU_PROF,
   // Which ffmpeg the transcode runs on: system, bundled, or both (the default: the issue asks for both).
   ffmpeg: (['system', 'bundled'].includes(process.env.BENCH_FFMPEG ?? '') ? process.env.BENCH_FFMPEG : 'both') as 'system' | 'bundled' | 'both',
 };
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const verdict = (ok: boolean) => (ok ? 'target met' : 'target missed');
+// This process's own CPU seconds (the client and, in the upload bench, the storage server).
+const ownCpuSec = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -75,6 +85,8 @@ interface UploadRun {
   bytes: number;
   wallSec: number;
   mbPerSec: number;
+  /** CPU seconds during the run: this process (client and storage server) and the API process. */
+  cpu: { benchSec: number; apiSec: number };
   rss?: { sampledPeakMB: number; hwmMB: number | null; peakMB: number; samples: number };
 }
 
@@ -151,7 +163,8 @@ async function startApi(env: NodeJS.ProcessEnv, cleanup: Cleanup): Promise<ApiPr
   const port = await freePort();
   const output = new LineTail(60);
   // The real node process, not an npx/tsx wrapper: its pid is the one whose RSS we read.
-  const args = knobs.apiEntry.endsWith('.ts') ? ['--import', 'tsx', knobs.apiEntry, 'api'] : [knobs.apiEntry, 'api'];
+  const flags = [...startNodeFlags(), ...(knobs.apiCpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(knobs.apiCpuProf)}`] : [])];
+  const args = knobs.apiEntry.endsWith('.ts') ? [...flags, '--import', 'tsx', knobs.apiEntry, 'api'] : [...flags, knobs.apiEntry, 'api'];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
@@ -186,6 +199,7 @@ async function apiUpload(api: ApiProcess, token: string, file: string, s3: S3Cli
   const size = fs.statSync(file).size;
   const pid = api.child.pid!;
   const sampler = sampleRss(pid, 50);
+  const cpu0 = { bench: ownCpuSec(), api: processCpuSeconds(pid) };
   const t0 = performance.now();
   const res = await postMultipart({
     url: `${api.url}/api/v1/episodes`,
@@ -194,6 +208,7 @@ async function apiUpload(api: ApiProcess, token: string, file: string, s3: S3Cli
     file: { field: 'audio', path: file, filename: path.basename(file), contentType: 'audio/wav' },
   });
   const wallSec = seconds(performance.now() - t0);
+  const cpu = { benchSec: ownCpuSec() - cpu0.bench, apiSec: processCpuSeconds(pid) - cpu0.api };
   const rss = sampler.stop();
   if (res.status !== 202) throw new Error(`upload answered ${res.status}: ${res.body.slice(0, 500)}\n${api.output.text()}`);
   const episode = JSON.parse(res.body) as { id: string; original?: { sizeBytes?: number } };
@@ -202,19 +217,20 @@ async function apiUpload(api: ApiProcess, token: string, file: string, s3: S3Cli
   }
   // Keep the disk from filling up over the rounds; the temp dir goes at the end anyway.
   await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: `originals/${episode.id}` }));
-  return { side: 'api', bytes: size, wallSec, mbPerSec: size / MB / wallSec, rss: rssFigures(rss) };
+  return { side: 'api', bytes: size, wallSec, mbPerSec: size / MB / wallSec, cpu, rss: rssFigures(rss) };
 }
 
 async function directPut(s3: S3Client, bucket: string, file: string): Promise<UploadRun> {
   const size = fs.statSync(file).size;
   const key = `bench/direct-put-${crypto.randomUUID()}`;
+  const cpu0 = ownCpuSec();
   const t0 = performance.now();
   await s3.send(
     new PutObjectCommand({ Bucket: bucket, Key: key, Body: fs.createReadStream(file), ContentLength: size, ContentType: 'audio/wav' }),
   );
   const wallSec = seconds(performance.now() - t0);
   await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
-  return { side: 'direct-put', bytes: size, wallSec, mbPerSec: size / MB / wallSec };
+  return { side: 'direct-put', bytes: size, wallSec, mbPerSec: size / MB / wallSec, cpu: { benchSec: ownCpuSec() - cpu0, apiSec: 0 } };
 }
 
 /**
@@ -224,6 +240,7 @@ async function directPut(s3: S3Client, bucket: string, file: string): Promise<Up
 async function directMultipart(s3: S3Client, bucket: string, file: string): Promise<UploadRun> {
   const size = fs.statSync(file).size;
   const key = `bench/direct-multipart-${crypto.randomUUID()}`;
+  const cpu0 = ownCpuSec();
   const t0 = performance.now();
   await new Upload({
     client: s3,
@@ -234,11 +251,12 @@ async function directMultipart(s3: S3Client, bucket: string, file: string): Prom
   }).done();
   const wallSec = seconds(performance.now() - t0);
   await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
-  return { side: 'direct-multipart', bytes: size, wallSec, mbPerSec: size / MB / wallSec };
+  return { side: 'direct-multipart', bytes: size, wallSec, mbPerSec: size / MB / wallSec, cpu: { benchSec: ownCpuSec() - cpu0, apiSec: 0 } };
 }
 
 const describeRun = (r: UploadRun) =>
-  `${r.wallSec.toFixed(2)} s, ${r.mbPerSec.toFixed(1)} MB/s` +
+  `${r.wallSec.toFixed(2)} s, ${r.mbPerSec.toFixed(1)} MB/s, CPU: bench process ${r.cpu.benchSec.toFixed(2)} s` +
+  (r.side === 'api' ? `, API process ${r.cpu.apiSec.toFixed(2)} s` : '') +
   (r.rss ? `, API peak RSS ${r.rss.peakMB} MB (sampled ${r.rss.sampledPeakMB} MB over ${r.rss.samples} samples, VmHWM ${r.rss.hwmMB ?? 'n/a'} MB)` : '');
 
 async function benchUpload(tmp: string, binaries: MediaBinaries, cleanup: Cleanup) {
@@ -331,7 +349,7 @@ async function benchUpload(tmp: string, binaries: MediaBinaries, cleanup: Cleanu
 
   out('== Upload ==');
   out(`file: ${fmtMB(bigSize)} MB WAV (48 kHz stereo s16, ${knobs.uploadSec} s); small file: ${fmtMB(smallSize)} MB`);
-  out(`storage: s3rver (src/storage/embedded-s3.ts) in the bench process; API: separate process \`node ${knobs.apiEntry.endsWith('.ts') ? '--import tsx ' : ''}${knobs.apiEntry} api\`, pid ${api.child.pid}`);
+  out(`storage: s3rver (src/storage/embedded-s3.ts) in the bench process; API: separate process \`node ${startNodeFlags().join(' ')} ${knobs.apiEntry.endsWith('.ts') ? '--import tsx ' : ''}${knobs.apiEntry} api\`, pid ${api.child.pid}`);
   out(`rounds: ${knobs.uploadRounds}, alternating order; the best round of each side is compared`);
   for (const r of runs) out(`  ${r.side.padEnd(12)} ${describeRun(r)}`);
   out(`API upload (multipart POST /api/v1/episodes):    ${apiBest.wallSec.toFixed(2)} s, ${apiBest.mbPerSec.toFixed(1)} MB/s (best)`);

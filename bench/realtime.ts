@@ -56,6 +56,7 @@ import { connectInspector, type Inspector } from './realtime-lib/inspector-clien
 import { seedEpisode, seedStations, TZ, type SeededStation } from './realtime-lib/seed.js';
 import { fmtSpread, median, spread, sum, type Spread } from './realtime-lib/stats.js';
 import { printVerdicts, runBench } from './lib/finish.js';
+import { startNodeFlags } from './lib/start-flags.js';
 
 const started = Date.now();
 const log = (m: string) => process.stderr.write(`[bench:realtime ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${m}\n`);
@@ -342,7 +343,7 @@ async function main(): Promise<void> {
     const startApi = async (name: string): Promise<Api> => {
       const port = await freePort();
       const inspectPort = await freePort();
-      const nodeArgs = [`--inspect=127.0.0.1:${inspectPort}`, ...(knobs.apiCpuProf ? ['--cpu-prof', `--cpu-prof-dir=${knobs.apiCpuProf}`] : [])];
+      const nodeArgs = [...startNodeFlags(), `--inspect=127.0.0.1:${inspectPort}`, ...(knobs.apiCpuProf ? ['--cpu-prof', `--cpu-prof-dir=${knobs.apiCpuProf}`] : [])];
       log(`starting ${name}: node dist/src/main.js api on port ${port}`);
       const child = spawnTs(apiEntry, ['api'], { ...env, PORT: String(port) }, { nodeArgs });
       cleanup.add(name, () => child.stop());
@@ -460,7 +461,7 @@ async function main(): Promise<void> {
       const { port } = await waitForMessage(receiver, (m): m is { type: 'ready'; port: number } => (m as { type?: string } | null)?.type === 'ready');
       await db.query(`UPDATE stations SET webhook_url = $1 || '/s/' || code`, [`http://127.0.0.1:${port}`]);
       log('webhook push: starting a worker process (ROLE worker)');
-      const worker = spawnTs(apiEntry, ['worker'], { ...env, PORT: String(await freePort()) });
+      const worker = spawnTs(apiEntry, ['worker'], { ...env, PORT: String(await freePort()) }, { nodeArgs: startNodeFlags() });
       cleanup.add('worker', () => worker.stop());
       await sleep(3000);
       if (worker.proc.exitCode !== null) throw new Error(`worker exited (${worker.proc.exitCode}):\n${worker.tail.toString()}`);

@@ -30,6 +30,7 @@ import { printVerdicts, runBench } from './lib/finish.js';
 import { envNumber, freePort, log, runBinary } from './lib/proc.js';
 import { benchScratch, clearRedisPrefix, serviceEnv } from './lib/scratch.js';
 import { httpJson, loadAverage, ROOT, sleep, spawnTs, type Child } from './distribution-lib/util.js';
+import { startNodeFlags } from './lib/start-flags.js';
 
 const TARGETS = { readyMs: 5000, urgentPlayMs: 15_000 } as const;
 const ADMIN_TOKEN = `bench-admin-${crypto.randomBytes(12).toString('hex')}`;
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
     const port = await freePort();
     const env = { ...process.env, ...serviceEnv(scratch, knobs.redisUrl, prefix, ADMIN_TOKEN), PORT: String(port), ROLE: 'all' };
     log(`starting the service (${knobs.apiEntry}, every role) on port ${port}`);
-    const service: Child = spawnTs(knobs.apiEntry, [], env);
+    const service: Child = spawnTs(knobs.apiEntry, [], env, { nodeArgs: knobs.apiEntry.endsWith('.js') ? startNodeFlags() : [] });
     cleanup.add('service', () => service.stop());
     const base = `http://127.0.0.1:${port}`;
     for (const deadline = Date.now() + 90_000; ; ) {

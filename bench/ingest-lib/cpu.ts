@@ -16,6 +16,13 @@ export function cpuSecondsWithChildren(): number {
   return (utime + stime + cutime + cstime) / TICKS_PER_SEC;
 }
 
+/** CPU seconds (user + system) another process has used so far, read from /proc. */
+export function processCpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SEC;
+}
+
 /** Wall and CPU seconds of one piece of work. */
 export async function measured<T>(work: () => Promise<T>): Promise<{ value: T; wallSec: number; cpuSec: number }> {
   const cpu0 = cpuSecondsWithChildren();

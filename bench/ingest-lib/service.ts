@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { MediaBinaries } from '../../src/media/binaries.js';
 import type { Cleanup } from '../lib/cleanup.js';
 import { clearRedisPrefix } from '../lib/scratch.js';
+import { startNodeFlags } from '../lib/start-flags.js';
 import { freePort, LineTail, stopChild } from '../lib/proc.js';
 
 /**
@@ -17,7 +18,7 @@ export async function startEmbeddedService(opts: { root: string; dir: string; bi
   const prefix = `bench-${opts.name}-${process.pid}`;
   opts.cleanup.add(`delete Redis keys ${prefix}:*`, async () => void (await clearRedisPrefix(opts.redisUrl, prefix)));
   const output = new LineTail(40);
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+  const child = spawn(process.execPath, [...startNodeFlags(), 'dist/src/main.js'], {
     cwd: opts.root,
     env: {
       ...process.env,

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { Logger } from '../logger.js';
 
 /** Why no PDF could be made; the route answers 503 with a message a person can act on. */
@@ -48,6 +48,8 @@ export function reportPdfRenderer(deps: { chromiumPath: string; timeoutMs: numbe
       const started = Date.now();
       try {
         try {
+          // playwright-core adds about 50 MB to a process that loads it; a PDF is asked for a few times a month.
+          const { chromium } = await import('playwright-core');
           browser = await chromium.launch({ executablePath: deps.chromiumPath, args: ARGS, headless: true, timeout: deps.timeoutMs });
         } catch (err) {
           throw new PdfUnavailableError('no_browser', `Chromium at ${deps.chromiumPath} did not start: ${(err as Error).message.split('\n')[0]}`);

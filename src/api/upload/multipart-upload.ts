@@ -6,6 +6,7 @@ import { sniffContainer, SNIFF_BYTES } from '../../domain/audio/sniff.js';
 import { REJECTION_RULES } from '../../domain/audio/rejection.js';
 import { HttpError } from '../errors.js';
 import { peek } from './peek.js';
+import { pipeReleasingReadBuffers } from './read-buffer-release.js';
 import { fieldName, hasNul } from '../../domain/input/nul-text.js';
 import { nulRefused } from '../nul-guard.js';
 import type { Readable } from 'node:stream';
@@ -160,6 +161,6 @@ export function receiveUpload(req: Request, sink: UploadSink, maxBytes: number):
         () => undefined, // already handled by fail()
       );
     });
-    req.pipe(bb);
+    pipeReleasingReadBuffers(req, bb);
   });
 }
