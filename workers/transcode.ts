@@ -6,6 +6,8 @@ import type { TranscodeJobName } from '../src/queue/jobs.js';
 import type { TypedJob } from '../src/queue/queues.js';
 import { transcodeEpisode, type TranscodeDeps } from '../src/services/transcode-service.js';
 
+const PROGRESS_EVERY_MS = 1000;
+
 /** Handler for `transcode` jobs: parse, run the service, report progress; rejected input is final. */
 export function transcodeHandler(deps: TranscodeDeps, logger: Logger) {
   const repo = episodesRepo(deps.db);
@@ -14,11 +16,15 @@ export function transcodeHandler(deps: TranscodeDeps, logger: Logger) {
     const log = logger.child({ jobId: job.id, job: job.name, episodeId, attempt: job.attemptsMade + 1 });
     log.info({ urgent: job.name === 'transcode-urgent' }, 'transcode started');
     let lastPct = -1;
+    let lastAt = 0;
     const onProgress = (fraction: number) => {
       const pct = Math.floor(fraction * 100);
-      // Every 2 %: enough for a progress bar, few enough writes for a 4-hour file.
-      if (pct < lastPct + 2 && pct !== 100) return;
+      // Every 2 % and at most once a second: enough for a progress bar, few enough writes for a 4-hour file, and a
+      // 3-second bulletin does not spend its time writing 50 of them into the database it shares a thread with.
+      const now = Date.now();
+      if ((pct < lastPct + 2 || now - lastAt < PROGRESS_EVERY_MS) && pct !== 100) return;
       lastPct = pct;
+      lastAt = now;
       log.debug({ pct }, 'progress');
       void job.updateProgress(pct).catch(() => undefined);
       void repo.setProgress(episodeId, Math.min(pct, 99)).catch(() => undefined);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { FfmpegSpec } from '../../src/media/command-spec.js';
+import { probeMeterName } from '../../src/media/commands.js';
 import type { MediaRunner } from '../../src/media/runner.js';
 
 export type RecordedOp =
@@ -11,9 +12,9 @@ export function labelFor(spec: FfmpegSpec): string {
   const filters = `${spec.complexFilter ?? ''} ${spec.outputs.flatMap((o) => o.options).join(' ')}`;
   const input = path.basename(spec.inputs[0]?.path ?? '?');
   if (filters.includes('silencedetect')) return 'analyse';
-  if (input === 'pipe:0') return `encode ${spec.outputs.map((o) => path.extname(o.path).slice(1)).join('+')} (side)`;
+  if (filters.includes(probeMeterName(0))) return `gain probe ×${spec.outputs.length}`;
+  if (input === 'pipe:0' || input.endsWith('.f32')) return `encode ${spec.outputs.map((o) => path.extname(o.path).slice(1)).join('+')} (side)`;
   if (spec.complexFilter) return `encode ${spec.outputs.map((o) => (o.path === 'pipe:1' ? 'pipe' : path.extname(o.path).slice(1))).join('+')}`;
-  if (filters.includes('alimiter')) return 'gain probe';
   return `measure ${input}`;
 }
 

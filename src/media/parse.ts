@@ -1,4 +1,5 @@
 import type { Interval } from '../domain/audio/trim.js';
+import { probeMeterName } from './commands.js';
 
 export interface LoudnessSummary {
   integratedLufs: number;
@@ -30,6 +31,31 @@ export function parseIntegratedLufs(lines: string[]): number | null {
   }
   return integrated;
 }
+
+/**
+ * The integrated loudness each of a gain probe's `count` meters measured (null where one printed none): its summary
+ * starts "[ebur128@gain2 @ 0x…] Summary:" and its "I:" line follows.
+ */
+export function parseProbeLoudness(lines: string[], count: number): (number | null)[] {
+  const out: (number | null)[] = Array.from({ length: count }, () => null);
+  const headers = out.map((_, i) => `[${probeMeterName(i)} @ `);
+  let current = -1;
+  for (const line of lines) {
+    const header = isSummaryHeader(line) ? headers.findIndex((h) => line.startsWith(h)) : -1;
+    if (header >= 0) {
+      current = header;
+      continue;
+    }
+    const i = /^\s+I:\s+(-?[\d.]+|-?inf) LUFS\s*$/.exec(line);
+    // The last one counts: ffmpeg builds the graph twice and the first one's meters report an empty summary.
+    if (i && current >= 0) out[current] = num(i[1]!);
+  }
+  return out;
+}
+
+const PROBE_METER_PREFIX = `[${probeMeterName(0).replace(/\d+$/, '')}`;
+const isSummaryHeader = (line: string) => line.trimEnd().endsWith('] Summary:');
+export const isProbeSummaryLine = (line: string) => (line.startsWith(PROBE_METER_PREFIX) && isSummaryHeader(line)) || isEbur128SummaryLine(line);
 
 /** astats' per-channel peak ("Peak level dB: -2.499933"); the highest if there are several channels. */
 export function parseAstatsPeakDb(lines: string[]): number | null {

@@ -5,8 +5,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { pipeline } from 'node:stream/promises';
 import {
+  bracketGains,
+  gainFromBracket,
   initialGain,
-  isOnTarget,
   limiterCeilingDb,
   limiterEngages,
   MAX_GAIN_PASSES,
@@ -28,7 +29,17 @@ import {
   type ProbeSample,
   type RenditionTarget,
 } from './commands.js';
-import { isAstatsPeakLine, isEbur128SummaryLine, isSilenceLine, parseAstatsPeakDb, parseEbur128Summary, parseIntegratedLufs, parseSilences } from './parse.js';
+import {
+  isAstatsPeakLine,
+  isEbur128SummaryLine,
+  isProbeSummaryLine,
+  isSilenceLine,
+  parseAstatsPeakDb,
+  parseEbur128Summary,
+  parseIntegratedLufs,
+  parseProbeLoudness,
+  parseSilences,
+} from './parse.js';
 import { MediaError, type MediaRunner, type RunResult } from './runner.js';
 
 export interface PipelineSettings {
@@ -132,17 +143,21 @@ export async function runAudioPipeline(
   if (limit) {
     const source = sample ? { path: sample.path, sample: true } : { path: input, sample: false };
     const probeSec = sample ? Math.min(keptDurationSec, sampledSec(sample, decodedDurationSec)) : keptDurationSec;
+    // One pass measures several gains at once; only a target beyond all of them needs further probes, one at a time.
+    let gains = bracketGains(gainDb);
     for (let pass = 0; pass < MAX_GAIN_PASSES; pass++) {
-      const measured = await runner.run(gainProbeCommand(source, chain(gainDb, true)), {
+      const measured = await runner.run(gainProbeCommand(source, gains.map((g) => chain(g, true))), {
         timeoutSec: settings.timeoutSec,
         expectedDurationSec: probeSec,
         onProgress: (f) => stage('gain')((pass + f) / MAX_GAIN_PASSES),
-        keep: isEbur128SummaryLine,
+        keep: isProbeSummaryLine,
       });
-      const lufs = parseIntegratedLufs(measured.kept) ?? Number.NEGATIVE_INFINITY;
-      probes.push({ gainDb, integratedLufs: lufs });
-      if (isOnTarget(lufs, settings.target)) break;
-      gainDb = nextGain(probes, settings.target);
+      const lufs = parseProbeLoudness(measured.kept, gains.length);
+      probes.push(...gains.map((g, i) => ({ gainDb: g, integratedLufs: lufs[i] ?? Number.NEGATIVE_INFINITY })));
+      const found = gainFromBracket(probes, settings.target);
+      gainDb = found.gainDb;
+      if (found.bracketed) break;
+      gains = [gainDb];
     }
   }
   if (sample) await fs.promises.rm(sample.path, { force: true });
@@ -161,11 +176,9 @@ export async function runAudioPipeline(
     encoded = await encode(runner, encodeCommands(input, chain(gainDb, limit), targets, side, modern), settings.timeoutSec, keptDurationSec, stage('encode'));
   }
 
-  const renditions: EncodedRendition[] = [];
-  for (const [i, t] of targets.entries()) {
-    renditions.push(await describeRendition(runner, t, encoded));
-    stage('describe')((i + 1) / targets.length);
-  }
+  // Side by side: each is an ffprobe start and a read of a small file, waited on by someone for an urgent one.
+  const renditions: EncodedRendition[] = await Promise.all(targets.map((t) => describeRendition(runner, t, encoded)));
+  stage('describe')(1);
   return { sourceDurationSec: decodedDurationSec, trim, gainDb, renditions };
 }
 

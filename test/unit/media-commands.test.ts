@@ -8,6 +8,7 @@ import {
   LOUDNESS_METER,
   OVERSAMPLED_PEAK_METER,
   PROBE_WHOLE_MAX_SEC,
+  probeMeterName,
   probeSamplePlan,
   processingChain,
   type ChainOptions,
@@ -114,6 +115,12 @@ describe('processingChain', () => {
     expect(f.at(-1)).toBe('aresample=44100');
   });
 
+  it('without oversampling (the gain probes) limits at 44.1 kHz, with no peak meter', () => {
+    const f = processingChain(chain, { oversample: false, peakMeter: true }).split(',');
+    expect(f.slice(-2)).toEqual(['aresample=44100', 'alimiter=limit=0.7499:attack=5:release=50:level=0']);
+    expect(f).not.toContain('aresample=176400');
+  });
+
   it('leaves out the oversampled limiter when it would not act, still ending at 44.1 kHz', () => {
     const f = filters({ ...chain, limit: false });
     expect(f.some((x) => x.startsWith('alimiter'))).toBe(false);
@@ -183,22 +190,31 @@ describe('probe sample', () => {
 });
 
 describe('gainProbeCommand', () => {
-  it('on the source: the exact processing chain the encoder will use, integrated loudness only', () => {
-    const c: ChainOptions = { ...chain, trim: { start: 1, end: 20 } };
-    const spec = gainProbeCommand({ path: '/w/source.wav', sample: false }, c);
-    const out = spec.outputs[0]!;
+  const gains = [5.3, 7.3, 9.3].map((gainDb): ChainOptions => ({ ...chain, gainDb, trim: { start: 1, end: 20 } }));
+
+  it('on the source: one decode, trimmed and downmixed once, then one chain and one named meter per gain', () => {
+    const spec = gainProbeCommand({ path: '/w/source.wav', sample: false }, gains);
     expect(spec.inputs).toEqual([{ path: '/w/source.wav', options: [] }]);
-    expect(optionAfter(out.options, '-map')).toBe('0:a:0');
-    expect(optionAfter(out.options, '-af')).toBe(`${processingChain(c)},ebur128=framelog=verbose`);
-    expect(optionAfter(out.options, '-f')).toBe('null');
-    expect(out.path).toBe('-');
+    const [split, ...branches] = spec.complexFilter!.split(';');
+    expect(split).toBe('[0:a:0]atrim=start=1:end=20,asetpts=PTS-STARTPTS,aformat=sample_fmts=flt:channel_layouts=mono,asplit=3[p0][p1][p2]');
+    expect(branches).toEqual(
+      gains.map((g, i) => `[p${i}]${processingChain({ ...g, trim: undefined }, { oversample: false })},${probeMeterName(i)}=framelog=verbose[m${i}]`),
+    );
+    expect(spec.outputs).toEqual(gains.map((_, i) => ({ path: '-', options: ['-map', `[m${i}]`, '-f', 'null'] })));
+  });
+
+  it('limits at the working rate: loudness only, no 4× oversampling and no peak meter', () => {
+    const spec = gainProbeCommand({ path: '/w/source.wav', sample: false }, gains);
+    expect(spec.complexFilter).toContain('volume=7.30dB,aresample=44100,alimiter=limit=');
+    expect(spec.complexFilter).not.toContain('aresample=176400');
+    expect(spec.complexFilter).not.toContain('astats');
   });
 
   it('on the sample: reads raw mono float at 44.1 kHz and does not trim it again', () => {
-    const c: ChainOptions = { ...chain, trim: { start: 1, end: 20 } };
-    const spec = gainProbeCommand({ path: '/w/s.f32', sample: true }, c);
+    const spec = gainProbeCommand({ path: '/w/s.f32', sample: true }, gains.slice(0, 1));
     expect(spec.inputs).toEqual([{ path: '/w/s.f32', options: ['-f', 'f32le', '-ar', '44100', '-ac', '1'] }]);
-    expect(optionAfter(spec.outputs[0]!.options, '-af')).toBe(`${processingChain({ ...c, trim: undefined })},ebur128=framelog=verbose`);
+    expect(spec.complexFilter).toMatch(/^\[0:a:0\]aformat=sample_fmts=flt:channel_layouts=mono,asplit=1\[p0\];/);
+    expect(spec.complexFilter).not.toContain('atrim');
   });
 });
 
@@ -214,8 +230,8 @@ describe('encodeCommands', () => {
     });
 
     it('runs the chain, measures it (true peak on the limiter\'s 4× output), and splits it into one label per rendition', () => {
-      expect(main.complexFilter).toBe(`[0:a:0]${processingChain(c, true)},ebur128=framelog=verbose,asplit=2[out0][out1]`);
-      const filters = processingChain(c, true).split(',');
+      expect(main.complexFilter).toBe(`[0:a:0]${processingChain(c, { peakMeter: true })},ebur128=framelog=verbose,asplit=2[out0][out1]`);
+      const filters = processingChain(c, { peakMeter: true }).split(',');
       expect(filters[filters.indexOf(filters.find((f) => f.startsWith('alimiter='))!) + 1]).toBe(OVERSAMPLED_PEAK_METER);
       expect(filters.at(-1)).toBe('aresample=44100');
     });
@@ -251,7 +267,7 @@ describe('encodeCommands', () => {
     const { main, side } = encodeCommands('/w/source.wav', c, [mp3, opus], { name: 'opus', link: '/w/processed.f32' });
 
     it('the main process encodes mp3 and sends the measured, processed signal as raw float into the link', () => {
-      expect(main.complexFilter).toBe(`[0:a:0]${processingChain(c, true)},ebur128=framelog=verbose,asplit=2[out0][out1]`);
+      expect(main.complexFilter).toBe(`[0:a:0]${processingChain(c, { peakMeter: true })},ebur128=framelog=verbose,asplit=2[out0][out1]`);
       expect(main.outputs).toEqual([
         { path: '/w/rendition.mp3', options: ['-map', '[out0]', ...encoderOptions(mp3)] },
         { path: '/w/processed.f32', options: ['-map', '[out1]', '-c:a', 'pcm_f32le', '-f', 'f32le'] },

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { validateDecoded } from '../../src/domain/audio/validate.js';
 import {
   isEbur128SummaryLine,
+  isProbeSummaryLine,
   isSilenceLine,
   parseEbur128Summary,
+  parseProbeLoudness,
   parseSilences,
 } from '../../src/media/parse.js';
 import { classifyFailure } from '../../src/media/runner.js';
@@ -103,6 +105,40 @@ describe('parseEbur128Summary', () => {
       maxDurationSec: 14_400,
     });
     expect(r?.code).toBe('SILENT');
+  });
+});
+
+// A three-gain probe as ffmpeg 5.1 prints it, kept lines only: the graph is built twice, and the first build's meters
+// print an empty summary (-70 LUFS) before the real ones, which come in reverse order.
+const PROBE_STDERR = [
+  '[ebur128@gain2 @ 0x56129c498a00] Summary:',
+  '    I:         -70.0 LUFS',
+  '[ebur128@gain1 @ 0x56129c496600] Summary:',
+  '    I:         -70.0 LUFS',
+  '[ebur128@gain0 @ 0x56129c4915c0] Summary:',
+  '    I:         -70.0 LUFS',
+  '[ebur128@gain2 @ 0x56129c5c1c00] Summary:',
+  '    I:         -15.3 LUFS',
+  '[ebur128@gain1 @ 0x56129c501800] Summary:',
+  '    I:         -16.2 LUFS',
+  '[ebur128@gain0 @ 0x56129c4a1e80] Summary:',
+  '    I:         -17.2 LUFS',
+];
+
+describe('parseProbeLoudness', () => {
+  it("gives each named meter its own last summary's integrated loudness, whatever the order", () => {
+    expect(parseProbeLoudness(PROBE_STDERR, 3)).toEqual([-17.2, -16.2, -15.3]);
+  });
+
+  it('leaves null for a meter that printed nothing, and ignores meters beyond the count', () => {
+    expect(parseProbeLoudness(PROBE_STDERR.slice(8), 4)).toEqual([-17.2, -16.2, null, null]);
+    expect(parseProbeLoudness(PROBE_STDERR, 1)).toEqual([-17.2]);
+  });
+
+  it('keeps the summary headers and their loudness lines, not frame lines', () => {
+    expect(PROBE_STDERR.every(isProbeSummaryLine)).toBe(true);
+    expect(isProbeSummaryLine('[ebur128@gain0 @ 0x1] t: 0.1  TARGET:-23 LUFS  M:-120.7 S:-120.7  I: -70.0 LUFS')).toBe(false);
+    expect(isProbeSummaryLine('[Parsed_volume_2 @ 0x1] something')).toBe(false);
   });
 });
 
