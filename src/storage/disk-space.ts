@@ -35,6 +35,20 @@ export function isOutOfSpace(err: unknown, depth = 0): boolean {
   return isOutOfSpace(e.cause, depth + 1);
 }
 
+const CUT_CODES = new Set(['EPIPE', 'ECONNRESET']);
+
+/**
+ * A write to the embedded storage cut off mid-send, on a disk below the reserve: the store refused it for room. Its
+ * 507 and the client's next write race; under load the client sometimes sees the closed connection first.
+ */
+export function cutOffForRoom(err: unknown, dir: string, reserveBytes: number): boolean {
+  let e = err as { code?: unknown; cause?: unknown } | null | undefined;
+  for (let depth = 0; e && typeof e === 'object' && depth <= 4; depth++, e = e.cause as typeof e) {
+    if (typeof e.code === 'string' && CUT_CODES.has(e.code)) return freeBytesSync(dir) < reserveBytes;
+  }
+  return false;
+}
+
 /**
  * The storage has no room for what was being written; nothing of it was kept. Only a summary of the underlying
  * error is kept: an S3 client's error carries the whole response (and logged, a part's bytes).

@@ -1,7 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { episodeIdOfKey } from '../../src/services/orphan-sweep.js';
-import { isOutOfSpace, megabytes, StorageFull } from '../../src/storage/disk-space.js';
+import os from 'node:os';
+import { cutOffForRoom, isOutOfSpace, megabytes, StorageFull } from '../../src/storage/disk-space.js';
 import { objectKeys } from '../../src/storage/keys.js';
+
+describe('a storage write cut off on a disk below its reserve', () => {
+  // The SDK's shape for a write the server's early 507 raced: EPIPE, renamed TimeoutError, maybe wrapped.
+  const epipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE', name: 'TimeoutError' });
+  const dir = os.tmpdir();
+
+  it('counts as out of room only while the disk is below the reserve', () => {
+    expect(cutOffForRoom(epipe, dir, Number.MAX_SAFE_INTEGER)).toBe(true);
+    expect(cutOffForRoom(new Error('upload failed', { cause: epipe }), dir, Number.MAX_SAFE_INTEGER)).toBe(true);
+    expect(cutOffForRoom(Object.assign(new Error('reset'), { code: 'ECONNRESET' }), dir, Number.MAX_SAFE_INTEGER)).toBe(true);
+    expect(cutOffForRoom(epipe, dir, 0)).toBe(false);
+  });
+
+  it('other failures are not, however full the disk', () => {
+    for (const other of [new Error('boom'), Object.assign(new Error('x'), { code: 'ENOENT' }), null, 'EPIPE']) {
+      expect(cutOffForRoom(other, dir, Number.MAX_SAFE_INTEGER)).toBe(false);
+    }
+  });
+});
 
 describe('telling a full disk from other failures', () => {
   it('recognises a local write, the embedded server, MinIO, and a wrapped cause', () => {

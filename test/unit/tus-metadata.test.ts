@@ -110,6 +110,13 @@ describe('tus refusals as API errors', () => {
     expect(tusErrorToHttp(ERRORS.INVALID_OFFSET, 1)!.details).toEqual([expect.objectContaining({ field: 'Upload-Offset' })]);
   });
 
+  it('a write the embedded store cut off for room is 507 DISK_FULL; the same broken connection elsewhere is a 500', () => {
+    const epipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+    expect(tusErrorToHttp(epipe, 1, (e) => e === epipe)).toMatchObject({ status: 507, code: 'DISK_FULL' });
+    expect(tusErrorToHttp(epipe, 1, () => false)).toBeNull();
+    expect(tusErrorToHttp(epipe, 1)).toBeNull();
+  });
+
   it('passes the API\'s own errors through, and leaves server failures to be logged as 500', () => {
     const own = new HttpError(415, 'NOT_AUDIO', 'no', 'không');
     expect(tusErrorToHttp(own, 1)).toBe(own);

@@ -1,7 +1,8 @@
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { ReadBufferRelease, RELEASE_EVERY_BYTES } from '../../src/api/upload/read-buffer-release.js';
+import type { Request } from 'express';
+import { pipeReleasingReadBuffers, ReadBufferRelease, RELEASE_EVERY_BYTES } from '../../src/api/upload/read-buffer-release.js';
 
 async function pass(chunks: Buffer[], everyBytes?: number): Promise<{ calls: string[]; out: Buffer }> {
   const calls: string[] = [];
@@ -32,5 +33,45 @@ describe('ReadBufferRelease', () => {
   it('counts bytes, not chunks: one large chunk past the threshold is one collection', async () => {
     const { calls } = await pass([Buffer.alloc(25)], 10);
     expect(calls).toEqual(['minor']);
+  });
+});
+
+describe('pipeReleasingReadBuffers', () => {
+  const body = () => Readable.from(Array.from({ length: (2 * RELEASE_EVERY_BYTES) / 65536 }, () => Buffer.alloc(65536, 1)));
+  const drain = (dest: PassThrough) =>
+    new Promise<number>((resolve) => {
+      let n = 0;
+      dest.on('data', (c: Buffer) => (n += c.length));
+      dest.on('end', () => resolve(n));
+    });
+
+  it('with gc exposed (npm start), collects as the body goes by and delivers all of it', async () => {
+    const calls: unknown[] = [];
+    const g = globalThis as { gc?: unknown };
+    const before = g.gc;
+    g.gc = (o: unknown) => calls.push(o);
+    try {
+      const dest = new PassThrough();
+      const done = drain(dest);
+      pipeReleasingReadBuffers(body() as unknown as Request, dest);
+      expect(await done).toBe(2 * RELEASE_EVERY_BYTES);
+      expect(calls).toEqual([{ type: 'minor' }, { type: 'minor' }]);
+    } finally {
+      g.gc = before;
+    }
+  });
+
+  it('without it (npm run dev), pipes the body through untouched', async () => {
+    const g = globalThis as { gc?: unknown };
+    const before = g.gc;
+    delete g.gc;
+    try {
+      const dest = new PassThrough();
+      const done = drain(dest);
+      pipeReleasingReadBuffers(body() as unknown as Request, dest);
+      expect(await done).toBe(2 * RELEASE_EVERY_BYTES);
+    } finally {
+      g.gc = before;
+    }
   });
 });
