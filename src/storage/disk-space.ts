@@ -36,15 +36,24 @@ export function isOutOfSpace(err: unknown, depth = 0): boolean {
 }
 
 const CUT_CODES = new Set(['EPIPE', 'ECONNRESET']);
+// How long after the embedded store refused a write for room a broken connection to it is put down to that refusal.
+const REFUSAL_ECHO_MS = 30_000;
+let lastRoomRefusalAt = Number.NEGATIVE_INFINITY;
+
+/** The embedded store (same process) refused a write for room; see cutOffForRoom. */
+export function noteRoomRefusal(now = Date.now()): void {
+  lastRoomRefusalAt = now;
+}
 
 /**
- * A write to the embedded storage cut off mid-send, on a disk below the reserve: the store refused it for room. Its
- * 507 and the client's next write race; under load the client sometimes sees the closed connection first.
+ * A write to the embedded storage cut off mid-send by its refusal for room. The store's 507 and the client's next
+ * write race; under load the client sometimes sees the closed connection first. The store frees what it had written,
+ * so the disk may no longer look full: a refusal it made moments ago counts too.
  */
-export function cutOffForRoom(err: unknown, dir: string, reserveBytes: number): boolean {
+export function cutOffForRoom(err: unknown, dir: string, reserveBytes: number, now = Date.now()): boolean {
   let e = err as { code?: unknown; cause?: unknown } | null | undefined;
   for (let depth = 0; e && typeof e === 'object' && depth <= 4; depth++, e = e.cause as typeof e) {
-    if (typeof e.code === 'string' && CUT_CODES.has(e.code)) return freeBytesSync(dir) < reserveBytes;
+    if (typeof e.code === 'string' && CUT_CODES.has(e.code)) return now - lastRoomRefusalAt < REFUSAL_ECHO_MS || freeBytesSync(dir) < reserveBytes;
   }
   return false;
 }

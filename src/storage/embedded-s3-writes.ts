@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
-import { freeBytesSync, isOutOfSpace } from './disk-space.js';
+import { freeBytesSync, isOutOfSpace, noteRoomRefusal } from './disk-space.js';
 import type { KoaContextLike } from './embedded-s3-multipart.js';
 
 /**
@@ -27,6 +27,7 @@ export interface FilesystemStoreLike {
 const CHECK_EVERY_BYTES = 1024 * 1024;
 
 function outOfRoom(dir: string, free: number, reserve: number): NodeJS.ErrnoException {
+  noteRoomRefusal();
   const err: NodeJS.ErrnoException = new Error(`no space left under ${dir}: ${free} bytes free, ${reserve} kept in reserve`);
   err.code = 'ENOSPC';
   return err;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { episodeIdOfKey } from '../../src/services/orphan-sweep.js';
 import os from 'node:os';
-import { cutOffForRoom, isOutOfSpace, megabytes, StorageFull } from '../../src/storage/disk-space.js';
+import { cutOffForRoom, isOutOfSpace, megabytes, noteRoomRefusal, StorageFull } from '../../src/storage/disk-space.js';
 import { objectKeys } from '../../src/storage/keys.js';
 
 describe('a storage write cut off on a disk below its reserve', () => {
@@ -14,6 +14,15 @@ describe('a storage write cut off on a disk below its reserve', () => {
     expect(cutOffForRoom(new Error('upload failed', { cause: epipe }), dir, Number.MAX_SAFE_INTEGER)).toBe(true);
     expect(cutOffForRoom(Object.assign(new Error('reset'), { code: 'ECONNRESET' }), dir, Number.MAX_SAFE_INTEGER)).toBe(true);
     expect(cutOffForRoom(epipe, dir, 0)).toBe(false);
+  });
+
+  it('also when the store refused for room moments ago and has since freed what it wrote', () => {
+    const t = Date.now() + 3_600_000;
+    noteRoomRefusal(t);
+    expect(cutOffForRoom(epipe, dir, 0, t + 1_000)).toBe(true);
+    expect(cutOffForRoom(epipe, dir, 0, t + 60_000)).toBe(false);
+    expect(cutOffForRoom(new Error('boom'), dir, 0, t + 1_000)).toBe(false);
+    noteRoomRefusal(Number.NEGATIVE_INFINITY);
   });
 
   it('other failures are not, however full the disk', () => {
