@@ -95,7 +95,6 @@ export function tusStoreFor(config: Config, endpoint: string | undefined, db: Da
     bucket: config.s3.bucket,
     expiryMs: config.upload.expirySec * 1000,
     isIngested: async (episodeId) => (await episodes.get(episodeId)) !== null,
-    localDisk: config.s3.embedded ? { dir: config.dataDir, reserveBytes: config.upload.diskReserveBytes } : undefined,
   });
 }
 

@@ -30,6 +30,9 @@ export function isOutOfSpace(err: unknown, depth = 0): boolean {
   if (err instanceof StorageFull) return true;
   const e = err as { code?: unknown; name?: unknown; Code?: unknown; $metadata?: { httpStatusCode?: number }; cause?: unknown };
   if (typeof e.code === 'string' && FULL_CODES.has(e.code)) return true;
+  // The embedded store's 507 and the client's next write race: under load the client sometimes sees the connection
+  // it closed first. Right after that store refused a write for room, a cut connection is that refusal.
+  if (typeof e.code === 'string' && CUT_CODES.has(e.code) && Date.now() - lastRoomRefusalAt < REFUSAL_ECHO_MS) return true;
   if (e.$metadata?.httpStatusCode === 507) return true;
   if ([e.name, e.Code].some((n) => typeof n === 'string' && FULL_S3_NAMES.has(n))) return true;
   return isOutOfSpace(e.cause, depth + 1);
@@ -40,22 +43,9 @@ const CUT_CODES = new Set(['EPIPE', 'ECONNRESET']);
 const REFUSAL_ECHO_MS = 30_000;
 let lastRoomRefusalAt = Number.NEGATIVE_INFINITY;
 
-/** The embedded store (same process) refused a write for room; see cutOffForRoom. */
-export function noteRoomRefusal(now = Date.now()): void {
-  lastRoomRefusalAt = now;
-}
-
-/**
- * A write to the embedded storage cut off mid-send by its refusal for room. The store's 507 and the client's next
- * write race; under load the client sometimes sees the closed connection first. The store frees what it had written,
- * so the disk may no longer look full: a refusal it made moments ago counts too.
- */
-export function cutOffForRoom(err: unknown, dir: string, reserveBytes: number, now = Date.now()): boolean {
-  let e = err as { code?: unknown; cause?: unknown } | null | undefined;
-  for (let depth = 0; e && typeof e === 'object' && depth <= 4; depth++, e = e.cause as typeof e) {
-    if (typeof e.code === 'string' && CUT_CODES.has(e.code)) return now - lastRoomRefusalAt < REFUSAL_ECHO_MS || freeBytesSync(dir) < reserveBytes;
-  }
-  return false;
+/** The embedded store (same process) refused a write for room; see isOutOfSpace. */
+export function noteRoomRefusal(at = Date.now()): void {
+  lastRoomRefusalAt = at;
 }
 
 /**

@@ -3,7 +3,6 @@ import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { S3Store, type MetadataValue } from '@tus/s3-store';
 import { ERRORS } from '@tus/server';
 import { objectKeys } from './keys.js';
-import { cutOffForRoom } from './disk-space.js';
 
 /** Where the tus bookkeeping lives: each upload's `<episodeId>.info` (its metadata) and `.part` (bytes short of a part). */
 export const UPLOAD_AREA = 'uploads/tus/';
@@ -40,8 +39,6 @@ export interface TusStoreOptions {
   expiryMs: number;
   /** Whether an episode row exists: a finished upload without one is an orphan once it has expired. */
   isIngested(episodeId: string): Promise<boolean>;
-  /** The disk the store keeps its objects on, when it is this machine's (the embedded store), and its reserve. */
-  localDisk?: { dir: string; reserveBytes: number };
 }
 
 /**
@@ -51,12 +48,6 @@ export interface TusStoreOptions {
  */
 export class TusOriginalStore extends S3Store {
   private readonly isIngested: TusStoreOptions['isIngested'];
-  private readonly localDisk: TusStoreOptions['localDisk'];
-
-  /** Whether a failed write was the store refusing it for room, though the connection broke before it could say so. */
-  cutOffForRoom(err: unknown): boolean {
-    return this.localDisk ? cutOffForRoom(err, this.localDisk.dir, this.localDisk.reserveBytes) : false;
-  }
 
   constructor(opts: TusStoreOptions) {
     super({
@@ -70,7 +61,6 @@ export class TusOriginalStore extends S3Store {
     // The size is part of every creation: the limit is checked before a byte is stored.
     this.extensions = this.extensions.filter((e) => e !== 'creation-defer-length');
     this.isIngested = opts.isIngested;
-    this.localDisk = opts.localDisk;
   }
 
   protected override infoKey(id: string): string {

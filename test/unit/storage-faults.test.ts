@@ -1,33 +1,31 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { episodeIdOfKey } from '../../src/services/orphan-sweep.js';
-import os from 'node:os';
-import { cutOffForRoom, isOutOfSpace, megabytes, noteRoomRefusal, StorageFull } from '../../src/storage/disk-space.js';
+import { isOutOfSpace, megabytes, noteRoomRefusal, StorageFull } from '../../src/storage/disk-space.js';
 import { objectKeys } from '../../src/storage/keys.js';
 
-describe('a storage write cut off on a disk below its reserve', () => {
-  // The SDK's shape for a write the server's early 507 raced: EPIPE, renamed TimeoutError, maybe wrapped.
+describe('a storage write cut off right after the embedded store refused one for room', () => {
+  // The SDK's shape for a write the store's early 507 raced: EPIPE, renamed TimeoutError, maybe wrapped.
   const epipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE', name: 'TimeoutError' });
-  const dir = os.tmpdir();
+  const reset = Object.assign(new Error('reset'), { code: 'ECONNRESET' });
+  afterEach(() => noteRoomRefusal(Number.NEGATIVE_INFINITY));
 
-  it('counts as out of room only while the disk is below the reserve', () => {
-    expect(cutOffForRoom(epipe, dir, Number.MAX_SAFE_INTEGER)).toBe(true);
-    expect(cutOffForRoom(new Error('upload failed', { cause: epipe }), dir, Number.MAX_SAFE_INTEGER)).toBe(true);
-    expect(cutOffForRoom(Object.assign(new Error('reset'), { code: 'ECONNRESET' }), dir, Number.MAX_SAFE_INTEGER)).toBe(true);
-    expect(cutOffForRoom(epipe, dir, 0)).toBe(false);
+  it('is out of space within moments of the refusal, even once the store has freed what it wrote', () => {
+    noteRoomRefusal(Date.now() - 1_000);
+    expect(isOutOfSpace(epipe)).toBe(true);
+    expect(isOutOfSpace(new Error('upload failed', { cause: epipe }))).toBe(true);
+    expect(isOutOfSpace(reset)).toBe(true);
   });
 
-  it('also when the store refused for room moments ago and has since freed what it wrote', () => {
-    const t = Date.now() + 3_600_000;
-    noteRoomRefusal(t);
-    expect(cutOffForRoom(epipe, dir, 0, t + 1_000)).toBe(true);
-    expect(cutOffForRoom(epipe, dir, 0, t + 60_000)).toBe(false);
-    expect(cutOffForRoom(new Error('boom'), dir, 0, t + 1_000)).toBe(false);
-    noteRoomRefusal(Number.NEGATIVE_INFINITY);
+  it('is just a broken connection without a recent refusal', () => {
+    expect(isOutOfSpace(epipe)).toBe(false);
+    noteRoomRefusal(Date.now() - 60_000);
+    expect(isOutOfSpace(epipe)).toBe(false);
   });
 
-  it('other failures are not, however full the disk', () => {
+  it('other failures are not, however recent the refusal', () => {
+    noteRoomRefusal();
     for (const other of [new Error('boom'), Object.assign(new Error('x'), { code: 'ENOENT' }), null, 'EPIPE']) {
-      expect(cutOffForRoom(other, dir, Number.MAX_SAFE_INTEGER)).toBe(false);
+      expect(isOutOfSpace(other)).toBe(false);
     }
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/api/auth.js';
 import { HttpError } from '../../src/api/errors.js';
 import { tusErrorToHttp, tusTextToHttp } from '../../src/api/upload/tus-errors.js';
+import { noteRoomRefusal } from '../../src/storage/disk-space.js';
 import { creationMetadata, finishedUpload, mayContinue } from '../../src/api/upload/tus-metadata.js';
 import { episodeIdOfTus, tusIdOf } from '../../src/storage/tus-store.js';
 
@@ -112,9 +113,13 @@ describe('tus refusals as API errors', () => {
 
   it('a write the embedded store cut off for room is 507 DISK_FULL; the same broken connection elsewhere is a 500', () => {
     const epipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
-    expect(tusErrorToHttp(epipe, 1, (e) => e === epipe)).toMatchObject({ status: 507, code: 'DISK_FULL' });
-    expect(tusErrorToHttp(epipe, 1, () => false)).toBeNull();
     expect(tusErrorToHttp(epipe, 1)).toBeNull();
+    noteRoomRefusal();
+    try {
+      expect(tusErrorToHttp(epipe, 1)).toMatchObject({ status: 507, code: 'DISK_FULL' });
+    } finally {
+      noteRoomRefusal(Number.NEGATIVE_INFINITY);
+    }
   });
 
   it('passes the API\'s own errors through, and leaves server failures to be logged as 500', () => {

@@ -94,7 +94,7 @@ export function tusUploadsRouter(deps: TusUploadsDeps): Router {
       return { headers: { 'Episode-Location': `/api/v1/episodes/${episodeId}` } };
     },
     onResponseError(req, err) {
-      const http = tusErrorToHttp(err, maxBytes, (e) => deps.tus.cutOffForRoom(e));
+      const http = tusErrorToHttp(err, maxBytes);
       const caller = callers.get(req);
       if (!http) {
         caller?.log.error({ err }, 'resumable upload failed');

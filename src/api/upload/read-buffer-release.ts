@@ -22,7 +22,6 @@ export function exposedGc(): Gc | null {
 
 /** Counts bytes going past and asks for a young-generation collection every `everyBytes`. */
 export class ReadBufferRelease extends Transform {
-  collections = 0;
   private since = 0;
 
   constructor(
@@ -36,7 +35,6 @@ export class ReadBufferRelease extends Transform {
     this.since += chunk.length;
     if (this.since >= this.everyBytes) {
       this.since = 0;
-      this.collections += 1;
       this.gc({ type: 'minor' });
     }
     cb(null, chunk);

@@ -51,15 +51,12 @@ const BY_TUS_ERROR = new Map<TusError, (maxBytes: number) => HttpError>([
 
 export const uploadNotFound = () => new HttpError(404, 'NOT_FOUND', 'upload not found', 'Không tìm thấy lượt tải lên');
 
-/**
- * Maps whatever a tus hook or handler threw; null: an internal failure. `cutOffForRoom` tells a storage write cut off
- * because the embedded store had no room from other broken connections.
- */
-export function tusErrorToHttp(err: unknown, maxBytes: number, cutOffForRoom: (err: unknown) => boolean = () => false): HttpError | null {
+/** Maps whatever a tus hook or handler threw; null: an internal failure. */
+export function tusErrorToHttp(err: unknown, maxBytes: number): HttpError | null {
   if (err instanceof HttpError) return err;
   if (err instanceof ZodError) return zodToHttp(err);
   // The storage (or the temp directory holding a part) is full: the bytes of this request were not kept.
-  if (isOutOfSpace(err) || cutOffForRoom(err)) return diskFull();
+  if (isOutOfSpace(err)) return diskFull();
   const known = BY_TUS_ERROR.get(err as TusError);
   if (known) return known(maxBytes);
   const e = err as Partial<TusError> | null;

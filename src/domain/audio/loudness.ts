@@ -74,7 +74,6 @@ export function gainFromBracket(measured: GainProbe[], target: LoudnessTarget): 
   const last = probes[probes.length - 1];
   if (!first || !last) throw new Error('gainFromBracket needs at least one measurement');
   const want = target.integratedLufs;
-  const onTarget = probes.filter((p) => isOnTarget(p.integratedLufs, target));
   if (want <= first.integratedLufs) return { gainDb: nextGain([first], target), bracketed: true };
   for (let i = 1; i < probes.length; i++) {
     const lo = probes[i - 1]!;
@@ -85,8 +84,7 @@ export function gainFromBracket(measured: GainProbe[], target: LoudnessTarget): 
     }
   }
   // Beyond the loudest: a measurement already on target will do, else extrapolate from the top two.
-  const best = onTarget.at(-1);
-  if (best) return { gainDb: best.gainDb, bracketed: true };
+  if (isOnTarget(last.integratedLufs, target)) return { gainDb: last.gainDb, bracketed: true };
   return { gainDb: nextGain(probes.slice(-2), target), bracketed: false };
 }
 
