@@ -99,8 +99,9 @@ const envSchema = z.object({
   FFMPEG_PATH: optionalText,
   FFPROBE_PATH: optionalText,
   FFMPEG_TIMEOUT_SEC: int(10, 24 * 3600).default(3 * 3600),
-  // auto: an urgent episode's opus encoder gets a process of its own when there is a second core (0.77× the floor's
-  // wall time but 1.24× its CPU, measured); programmes encode in one process (1.03× both), leaving that core free.
+  // auto: for an urgent episode, when there is a second core, the gain probes are split over two processes and the
+  // opus encoder gets one of its own (0.77× the floor's wall time but 1.24× its CPU, measured for the encoders);
+  // programmes run one process at a time (1.03× both), leaving that core free.
   MEDIA_PARALLEL_ENCODERS: z.enum(['auto', 'true', 'false'], { error: 'must be auto, true or false' }).default('auto'),
 
   TRANSCODE_CONCURRENCY: int(1, 64).default(1),

@@ -84,7 +84,7 @@ export async function benchTranscodeWith(bins: MediaBinaries, input: string, inp
   // A programme, as the worker runs it by default (one process); BENCH_URGENT=1 runs it as an urgent episode (opus
   // beside it on the second core), measured against the same floor.
   const settings = pipelineSettings(loadConfig({}, { MEDIA_PARALLEL_ENCODERS: process.env.MEDIA_PARALLEL_ENCODERS ?? 'auto' }), process.env.BENCH_URGENT === '1');
-  log(`[${bins.source}] pipeline (runAudioPipeline, parallel encoders: ${settings.parallelEncoders})`);
+  log(`[${bins.source}] pipeline (runAudioPipeline, second core: ${settings.useSecondCore})`);
   let shown = -1;
   const p = await measured(() =>
     runAudioPipeline(runner, input, workDir, settings, (x) => {

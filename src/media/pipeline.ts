@@ -40,6 +40,7 @@ import {
   parseProbeLoudness,
   parseSilences,
 } from './parse.js';
+import { readContainer } from './container.js';
 import { MediaError, type MediaRunner, type RunResult } from './runner.js';
 
 export interface PipelineSettings {
@@ -48,8 +49,11 @@ export interface PipelineSettings {
   limits: DurationLimits;
   renditions: { name: 'mp3' | 'opus'; bitrateKbps: number }[];
   timeoutSec: number;
-  /** Run the costliest encoder in a process of its own (worth it with a second core). */
-  parallelEncoders: boolean;
+  /**
+   * Spread the gain probes over two processes and give the costliest encoder one of its own: worth it where there is
+   * a second core and someone waiting (more CPU in all for less wall time).
+   */
+  useSecondCore: boolean;
 }
 
 /** A rendition encoded into the work directory, with its measured facts. */
@@ -77,7 +81,7 @@ const CONTAINER_SLACK_SEC = 0.25;
 const execFileAsync = promisify(execFile);
 
 /**
- * Probe → analyse (decode once, keeping a sample for the gain probes) → validate → find the gain on the sample →
+ * Probe beside analyse (decode once, keeping a sample for the gain probes) → validate → find the gain on the sample →
  * encode every rendition in one pass that also measures the result.
  * Works only on local files in workDir; storage and the database are the caller's business.
  */
@@ -97,29 +101,35 @@ export async function runAudioPipeline(
   };
 
   if ((await fs.promises.stat(input)).size === 0) throw new RejectedInput(rejection('EMPTY'));
-  const probe = await asRejection(runner.probe(input), 'NOT_AUDIO');
-  const audio = probe.streams.filter((s) => s.codecType === 'audio');
-  // A picture (PNG, JPEG…) opens as a one-frame "video": it is not audio at all, rather than audio-less media.
-  if (audio.length === 0 && (probe.streams.length === 0 || probe.formatName?.endsWith('_pipe'))) {
-    throw new RejectedInput(rejection('NOT_AUDIO'));
-  }
-  const facts: ProbeFacts = {
-    audioStreams: audio.length,
-    claimedDurationSec: audio[0]?.durationSec ?? probe.durationSec,
-  };
-  const probeProblem = validateProbe(facts);
-  if (probeProblem) throw new RejectedInput(probeProblem);
-
-  const sample = probeSamplePlan(path.join(workDir, 'probe-sample.f32'), facts.claimedDurationSec ?? null);
-  const analysis = await asRejection(
-    runner.run(analysisCommand(input, { thresholdDb: settings.silence.thresholdDb, minSec: settings.silence.trimMinSec }, sample), {
+  const silence = { thresholdDb: settings.silence.thresholdDb, minSec: settings.silence.trimMinSec };
+  const analyse = (sample: ProbeSample | null, expectedDurationSec: number | undefined, signal?: AbortSignal) =>
+    runner.run(analysisCommand(input, silence, sample), {
       timeoutSec: settings.timeoutSec,
-      expectedDurationSec: facts.claimedDurationSec ?? undefined,
+      expectedDurationSec,
       onProgress: stage('analyse'),
       keep: (l) => isSilenceLine(l) || isEbur128SummaryLine(l),
-    }),
-    'UNDECODABLE',
-  );
+      signal,
+    });
+  // The decode starts beside the probe, as if the file were short (no sample), since each ffmpeg start costs a tenth
+  // of a second that an urgent bulletin would otherwise wait twice. A long file, once the probe says so, starts again
+  // with its sample plan: it loses the fraction of a second the probe took.
+  const guess = new AbortController();
+  const early = analyse(null, undefined, guess.signal);
+  // Handled from the start: it may fail before anyone awaits it (the probe's verdict comes first).
+  early.catch(() => undefined);
+  const dropEarly = async () => {
+    guess.abort();
+    await early.catch(() => undefined);
+  };
+  const facts = await probeFacts(runner, input).catch(async (err: unknown) => {
+    await dropEarly();
+    throw err;
+  });
+  const sample = probeSamplePlan(path.join(workDir, 'probe-sample.f32'), facts.claimedDurationSec ?? null);
+  if (sample) await dropEarly();
+  // The side encoder's FIFO is made meanwhile too (mkfifo is a process start of its own).
+  const link = wantsLink(runner, settings) ? makeLink(workDir) : Promise.resolve(null);
+  const analysis = await asRejection(sample ? analyse(sample, facts.claimedDurationSec ?? undefined) : early, 'UNDECODABLE');
   const decodedDurationSec = analysis.lastTimeSec ?? 0;
   const loudness = parseEbur128Summary(analysis.kept) ?? { integratedLufs: Number.NEGATIVE_INFINITY, truePeakDbtp: Number.NEGATIVE_INFINITY };
   const problem = validateDecoded(facts, { decodedDurationSec, ...loudness }, settings.limits);
@@ -146,13 +156,18 @@ export async function runAudioPipeline(
     // One pass measures several gains at once; only a target beyond all of them needs further probes, one at a time.
     let gains = bracketGains(gainDb);
     for (let pass = 0; pass < MAX_GAIN_PASSES; pass++) {
-      const measured = await runner.run(gainProbeCommand(source, gains.map((g) => chain(g, true))), {
-        timeoutSec: settings.timeoutSec,
-        expectedDurationSec: probeSec,
-        onProgress: (f) => stage('gain')((pass + f) / MAX_GAIN_PASSES),
-        keep: isProbeSummaryLine,
-      });
-      const lufs = parseProbeLoudness(measured.kept, gains.length);
+      const measure = async (part: number[], reportProgress: boolean) => {
+        const measured = await runner.run(gainProbeCommand(source, part.map((g) => chain(g, true))), {
+          timeoutSec: settings.timeoutSec,
+          expectedDurationSec: probeSec,
+          onProgress: reportProgress ? (f) => stage('gain')((pass + f) / MAX_GAIN_PASSES) : undefined,
+          keep: isProbeSummaryLine,
+        });
+        return parseProbeLoudness(measured.kept, part.length);
+      };
+      // ffmpeg 5 runs a graph's chains one after the other on one core: half of them each on two cores.
+      const halves = settings.useSecondCore && gains.length > 1 ? [gains.slice(0, Math.ceil(gains.length / 2)), gains.slice(Math.ceil(gains.length / 2))] : [gains];
+      const lufs = (await Promise.all(halves.map((part, i) => measure(part, i === 0)))).flat();
       probes.push(...gains.map((g, i) => ({ gainDb: g, integratedLufs: lufs[i] ?? Number.NEGATIVE_INFINITY })));
       const found = gainFromBracket(probes, settings.target);
       gainDb = found.gainDb;
@@ -164,10 +179,9 @@ export async function runAudioPipeline(
   stage('gain')(1);
 
   const targets: RenditionTarget[] = settings.renditions.map((r) => ({ ...r, path: path.join(workDir, FILE_NAME[r.name]) }));
-  // The bundled 2018 ffmpeg stamps a raw-fed opus wrongly (its Ogg says 23.2 s for 21.3 s): it keeps one process.
   const modern = runner.binaries.astatsPeakOnly ?? false;
-  const link = settings.parallelEncoders && modern && targets.length > 1 && targets.some((t) => t.name === 'opus') ? await makeLink(workDir) : null;
-  const side = link ? { name: 'opus' as const, link } : null;
+  const fifo = await link;
+  const side = fifo ? { name: 'opus' as const, link: fifo } : null;
   let encoded = await encode(runner, encodeCommands(input, chain(gainDb, limit), targets, side, modern), settings.timeoutSec, keptDurationSec, stage('encode'));
   // The probes listened to a sample: should the whole land far from it, encode once more at the corrected gain
   // rather than hand out a rendition near the edge of the quality bar.
@@ -176,10 +190,33 @@ export async function runAudioPipeline(
     encoded = await encode(runner, encodeCommands(input, chain(gainDb, limit), targets, side, modern), settings.timeoutSec, keptDurationSec, stage('encode'));
   }
 
-  // Side by side: each is an ffprobe start and a read of a small file, waited on by someone for an urgent one.
-  const renditions: EncodedRendition[] = await Promise.all(targets.map((t) => describeRendition(runner, t, encoded)));
+  // Side by side: each reads its file twice (container, sha256), and someone may be waiting for an urgent one.
+  const renditions: EncodedRendition[] = await Promise.all(targets.map((t) => describeRendition(t, encoded)));
   stage('describe')(1);
   return { sourceDurationSec: decodedDurationSec, trim, gainDb, renditions };
+}
+
+/** The container's claims, checked before anything the decode found is used; a file ffprobe cannot open is not audio. */
+async function probeFacts(runner: MediaRunner, input: string): Promise<ProbeFacts> {
+  const probe = await asRejection(runner.probe(input), 'NOT_AUDIO');
+  const audio = probe.streams.filter((s) => s.codecType === 'audio');
+  // A picture (PNG, JPEG…) opens as a one-frame "video": it is not audio at all, rather than audio-less media.
+  if (audio.length === 0 && (probe.streams.length === 0 || probe.formatName?.endsWith('_pipe'))) {
+    throw new RejectedInput(rejection('NOT_AUDIO'));
+  }
+  const facts: ProbeFacts = { audioStreams: audio.length, claimedDurationSec: audio[0]?.durationSec ?? probe.durationSec };
+  const problem = validateProbe(facts);
+  if (problem) throw new RejectedInput(problem);
+  return facts;
+}
+
+/**
+ * Whether opus gets an encoder process of its own. Not with the bundled 2018 ffmpeg: it stamps a raw-fed opus wrongly
+ * (its Ogg says 23.2 s for 21.3 s), so there both encoders keep one process.
+ */
+function wantsLink(runner: MediaRunner, settings: PipelineSettings): boolean {
+  const modern = runner.binaries.astatsPeakOnly ?? false;
+  return settings.useSecondCore && modern && settings.renditions.length > 1 && settings.renditions.some((r) => r.name === 'opus');
 }
 
 /** How much of the source the sample holds (blocks × block length, the last block maybe short). */
@@ -240,30 +277,28 @@ async function makeLink(workDir: string): Promise<string | null> {
 
 /**
  * A rendition's facts. Loudness and length are those of the processed signal measured inside the encode pass (the
- * decoders return exactly its length, encoder delay removed); ffprobe confirms the file is what was asked for and
- * that its container agrees on the length.
+ * decoders return exactly its length, encoder delay removed); the container, read back, must hold what was asked for
+ * and agree on the length, since that is what players show and seek by.
  */
-async function describeRendition(runner: MediaRunner, t: RenditionTarget, encoded: Encoded): Promise<EncodedRendition> {
-  const probe = await runner.probe(t.path);
-  const stream = probe.streams.find((s) => s.codecType === 'audio');
-  const containerSec = stream?.durationSec ?? probe.durationSec;
-  if (!stream || containerSec === null || containerSec === undefined || Math.abs(containerSec - encoded.durationSec) > CONTAINER_SLACK_SEC) {
+async function describeRendition(t: RenditionTarget, encoded: Encoded): Promise<EncodedRendition> {
+  const [container, sizeBytes, sha256] = await Promise.all([readContainer(t.path), fs.promises.stat(t.path).then((s) => s.size), sha256File(t.path)]);
+  const containerSec = container.durationSec;
+  if (container.codec !== t.name || containerSec === null || Math.abs(containerSec - encoded.durationSec) > CONTAINER_SLACK_SEC) {
     throw new MediaError(
-      `rendition ${t.name}: container says ${containerSec ?? '?'} s, the encode produced ${encoded.durationSec} s`,
+      `rendition ${t.name}: container holds ${container.codec ?? '?'} of ${containerSec ?? '?'} s, the encode produced ${t.name} of ${encoded.durationSec} s`,
       'transient',
       [],
     );
   }
-  const [sizeBytes, sha256] = await Promise.all([fs.promises.stat(t.path).then((s) => s.size), sha256File(t.path)]);
   return {
     name: t.name,
     file: t.path,
     format: t.name === 'mp3' ? 'mp3' : 'ogg',
-    codec: stream.codecName ?? t.name,
+    codec: t.name,
     mimeType: MIME[t.name],
     bitrateKbps: t.bitrateKbps,
-    channels: stream.channels ?? 1,
-    sampleRate: stream.sampleRate ?? 0,
+    channels: container.channels ?? 1,
+    sampleRate: container.sampleRate ?? 0,
     durationSec: round3(encoded.durationSec),
     sizeBytes,
     sha256,

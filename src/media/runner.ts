@@ -138,6 +138,11 @@ export function createMediaRunner(binaries: MediaBinaries): MediaRunner {
           cmd.kill('SIGKILL');
         };
         opts.signal?.addEventListener('abort', onAbort, { once: true });
+        // fluent-ffmpeg spawns a tick or more after run() and ignores a kill before that: a stop that came first is
+        // carried out as soon as the process exists.
+        cmd.on('start', () => {
+          if (killedBySignal) cmd.kill('SIGKILL');
+        });
         cmd.on('error', (err: Error) => {
           opts.signal?.removeEventListener('abort', onAbort);
           const signalled = killedBySignal || /killed with signal|SIGKILL|timeout/i.test(err.message);

@@ -27,7 +27,7 @@ export function pipelineSettings(config: Config, urgent = false): PipelineSettin
       { name: 'opus', bitrateKbps: m.opusBitrateKbps },
     ],
     timeoutSec: m.timeoutSec,
-    parallelEncoders: m.parallelEncoders === 'all' || (m.parallelEncoders === 'urgent' && urgent),
+    useSecondCore: m.parallelEncoders === 'all' || (m.parallelEncoders === 'urgent' && urgent),
   };
 }
 
@@ -65,12 +65,14 @@ export async function transcodeEpisode(
       onProgress,
       signal,
     );
-    const rows: RenditionRow[] = [];
-    for (const { file, ...facts } of result.renditions) {
-      const key = objectKeys.rendition(episodeId, facts.name);
-      await deps.store.putFile(key, file, facts.mimeType);
-      rows.push({ ...facts, objectKey: key });
-    }
+    // Side by side: an urgent bulletin waits on the slower of the two, not on both.
+    const rows: RenditionRow[] = await Promise.all(
+      result.renditions.map(async ({ file, ...facts }) => {
+        const key = objectKeys.rendition(episodeId, facts.name);
+        await deps.store.putFile(key, file, facts.mimeType);
+        return { ...facts, objectKey: key };
+      }),
+    );
     const durationSec = result.renditions[0]?.durationSec ?? result.sourceDurationSec;
     await deps.db.transaction((tx) => completeEpisode(tx, episodeId, durationSec, rows));
     log.info({ durationSec, gainDb: result.gainDb, trim: result.trim, renditions: rows.map((r) => r.name) }, 'episode ready');
