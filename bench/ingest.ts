@@ -2,7 +2,7 @@
  * Ingest benchmark (`npm run bench:ingest`): issue 2's "Benchmark" section.
  *
  * 1. Upload: a ≥ 500 MB WAV streamed through the API (a separate `ROLE=api` process) into an S3-compatible server
- *    running in this process, against a direct PutObject of the same file to the same server (and, for reference, a
+ *    running in a process of its own (bench/lib/s3-server.ts), against a direct PutObject of the same file to the same server (and, for reference, a
  *    direct lib-storage multipart Upload, the protocol the API uses); the API process's peak RSS for that upload and
  *    for a ~100 MB one.
  * 2. Transcode: runAudioPipeline on a 30-minute speech file against the expert floor (one measuring decode + one
@@ -34,7 +34,6 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../config/index.js';
 import { availableMediaBinaries, resolveMediaBinaries, type MediaBinaries } from '../src/media/binaries.js';
-import { startEmbeddedS3 } from '../src/storage/embedded-s3.js';
 import { createS3Client } from '../src/storage/s3-client.js';
 import { benchTranscodeWith, printTranscode, speechWav, TRANSCODE_TARGETS } from './ingest-lib/transcode.js';
 import { benchUrgent, printUrgent, URGENT_TARGETS } from './ingest-lib/urgent.js';
@@ -44,6 +43,7 @@ import { processCpuSeconds } from './ingest-lib/cpu.js';
 import { Cleanup } from './lib/cleanup.js';
 import { startNodeFlags } from './lib/start-flags.js';
 import { postMultipart } from './lib/multipart.js';
+import { startS3Process } from './lib/s3-server.js';
 import { envNumber, fmtMB, freePort, LineTail, log, MB, procStatusBytes, runBinary, sampleRss, seconds, stopChild, type RssReport } from './lib/proc.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -70,11 +70,14 @@ const knobs = {
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const verdict = (ok: boolean) => (ok ? 'target met' : 'target missed');
-// This process's own CPU seconds (the client and, in the upload bench, the storage server).
+// This process's own CPU seconds (the client).
 const ownCpuSec = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
+// The storage server's process, once the upload bench has started it.
+let storagePid = 0;
+const storageCpuSec = () => (storagePid ? processCpuSeconds(storagePid) : 0);
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -85,8 +88,8 @@ interface UploadRun {
   bytes: number;
   wallSec: number;
   mbPerSec: number;
-  /** CPU seconds during the run: this process (client and storage server) and the API process. */
-  cpu: { benchSec: number; apiSec: number };
+  /** CPU seconds during the run: this process (the client), the API process and the storage server's process. */
+  cpu: { benchSec: number; apiSec: number; storageSec: number };
   rss?: { sampledPeakMB: number; hwmMB: number | null; peakMB: number; samples: number };
 }
 
@@ -199,7 +202,7 @@ async function apiUpload(api: ApiProcess, token: string, file: string, s3: S3Cli
   const size = fs.statSync(file).size;
   const pid = api.child.pid!;
   const sampler = sampleRss(pid, 50);
-  const cpu0 = { bench: ownCpuSec(), api: processCpuSeconds(pid) };
+  const cpu0 = { bench: ownCpuSec(), api: processCpuSeconds(pid), storage: storageCpuSec() };
   const t0 = performance.now();
   const res = await postMultipart({
     url: `${api.url}/api/v1/episodes`,
@@ -208,7 +211,7 @@ async function apiUpload(api: ApiProcess, token: string, file: string, s3: S3Cli
     file: { field: 'audio', path: file, filename: path.basename(file), contentType: 'audio/wav' },
   });
   const wallSec = seconds(performance.now() - t0);
-  const cpu = { benchSec: ownCpuSec() - cpu0.bench, apiSec: processCpuSeconds(pid) - cpu0.api };
+  const cpu = { benchSec: ownCpuSec() - cpu0.bench, apiSec: processCpuSeconds(pid) - cpu0.api, storageSec: storageCpuSec() - cpu0.storage };
   const rss = sampler.stop();
   if (res.status !== 202) throw new Error(`upload answered ${res.status}: ${res.body.slice(0, 500)}\n${api.output.text()}`);
   const episode = JSON.parse(res.body) as { id: string; original?: { sizeBytes?: number } };
@@ -223,14 +226,14 @@ async function apiUpload(api: ApiProcess, token: string, file: string, s3: S3Cli
 async function directPut(s3: S3Client, bucket: string, file: string): Promise<UploadRun> {
   const size = fs.statSync(file).size;
   const key = `bench/direct-put-${crypto.randomUUID()}`;
-  const cpu0 = ownCpuSec();
+  const cpu0 = { bench: ownCpuSec(), storage: storageCpuSec() };
   const t0 = performance.now();
   await s3.send(
     new PutObjectCommand({ Bucket: bucket, Key: key, Body: fs.createReadStream(file), ContentLength: size, ContentType: 'audio/wav' }),
   );
   const wallSec = seconds(performance.now() - t0);
   await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
-  return { side: 'direct-put', bytes: size, wallSec, mbPerSec: size / MB / wallSec, cpu: { benchSec: ownCpuSec() - cpu0, apiSec: 0 } };
+  return { side: 'direct-put', bytes: size, wallSec, mbPerSec: size / MB / wallSec, cpu: { benchSec: ownCpuSec() - cpu0.bench, apiSec: 0, storageSec: storageCpuSec() - cpu0.storage } };
 }
 
 /**
@@ -240,7 +243,7 @@ async function directPut(s3: S3Client, bucket: string, file: string): Promise<Up
 async function directMultipart(s3: S3Client, bucket: string, file: string): Promise<UploadRun> {
   const size = fs.statSync(file).size;
   const key = `bench/direct-multipart-${crypto.randomUUID()}`;
-  const cpu0 = ownCpuSec();
+  const cpu0 = { bench: ownCpuSec(), storage: storageCpuSec() };
   const t0 = performance.now();
   await new Upload({
     client: s3,
@@ -251,12 +254,13 @@ async function directMultipart(s3: S3Client, bucket: string, file: string): Prom
   }).done();
   const wallSec = seconds(performance.now() - t0);
   await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
-  return { side: 'direct-multipart', bytes: size, wallSec, mbPerSec: size / MB / wallSec, cpu: { benchSec: ownCpuSec() - cpu0, apiSec: 0 } };
+  return { side: 'direct-multipart', bytes: size, wallSec, mbPerSec: size / MB / wallSec, cpu: { benchSec: ownCpuSec() - cpu0.bench, apiSec: 0, storageSec: storageCpuSec() - cpu0.storage } };
 }
 
 const describeRun = (r: UploadRun) =>
-  `${r.wallSec.toFixed(2)} s, ${r.mbPerSec.toFixed(1)} MB/s, CPU: bench process ${r.cpu.benchSec.toFixed(2)} s` +
+  `${r.wallSec.toFixed(2)} s, ${r.mbPerSec.toFixed(1)} MB/s, CPU: client ${r.cpu.benchSec.toFixed(2)} s` +
   (r.side === 'api' ? `, API process ${r.cpu.apiSec.toFixed(2)} s` : '') +
+  `, storage ${r.cpu.storageSec.toFixed(2)} s` +
   (r.rss ? `, API peak RSS ${r.rss.peakMB} MB (sampled ${r.rss.sampledPeakMB} MB over ${r.rss.samples} samples, VmHWM ${r.rss.hwmMB ?? 'n/a'} MB)` : '');
 
 async function benchUpload(tmp: string, binaries: MediaBinaries, cleanup: Cleanup) {
@@ -267,9 +271,10 @@ async function benchUpload(tmp: string, binaries: MediaBinaries, cleanup: Cleanu
 
   const bucket = 'loaxa-bench';
   const s3dir = path.join(tmp, 's3');
-  const embedded = await startEmbeddedS3({ directory: s3dir, port: 0, bucket });
-  cleanup.add('stop embedded S3', () => embedded.close());
-  log(`embedded S3 at ${embedded.endpoint} (in this process)`);
+  // Its own process, as storage is to the API and to a direct client: neither side's client shares its event loop.
+  const embedded = await startS3Process({ directory: s3dir, bucket, cleanup });
+  storagePid = embedded.child.pid!;
+  log(`embedded S3 at ${embedded.endpoint} (its own process, pid ${storagePid})`);
   const config = loadConfig({}, { S3_BUCKET: bucket });
   const s3 = createS3Client(config.s3, embedded.endpoint);
   cleanup.add('destroy S3 client', () => s3.destroy());
@@ -349,7 +354,7 @@ async function benchUpload(tmp: string, binaries: MediaBinaries, cleanup: Cleanu
 
   out('== Upload ==');
   out(`file: ${fmtMB(bigSize)} MB WAV (48 kHz stereo s16, ${knobs.uploadSec} s); small file: ${fmtMB(smallSize)} MB`);
-  out(`storage: s3rver (src/storage/embedded-s3.ts) in the bench process; API: separate process \`node ${startNodeFlags().join(' ')} ${knobs.apiEntry.endsWith('.ts') ? '--import tsx ' : ''}${knobs.apiEntry} api\`, pid ${api.child.pid}`);
+  out(`storage: s3rver (src/storage/embedded-s3.ts) in a process of its own, pid ${storagePid}; API: separate process \`node ${startNodeFlags().join(' ')} ${knobs.apiEntry.endsWith('.ts') ? '--import tsx ' : ''}${knobs.apiEntry} api\`, pid ${api.child.pid}`);
   out(`rounds: ${knobs.uploadRounds}, alternating order; the best round of each side is compared`);
   for (const r of runs) out(`  ${r.side.padEnd(12)} ${describeRun(r)}`);
   out(`API upload (multipart POST /api/v1/episodes):    ${apiBest.wallSec.toFixed(2)} s, ${apiBest.mbPerSec.toFixed(1)} MB/s (best)`);
