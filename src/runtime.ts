@@ -10,7 +10,7 @@ import { createPostgresDatabase } from './db/postgres.js';
 import { usersRepo } from './db/users-repo.js';
 import { createLogger, type Logger } from './logger.js';
 import { BUNDLED_FFMPEG_NOTE, resolveMediaBinaries } from './media/binaries.js';
-import { createMediaRunner } from './media/runner.js';
+import { createMediaRunner, warmUpFfmpeg } from './media/runner.js';
 import { closeWorker, createJobQueues, createWorker, type JobQueues } from './queue/queues.js';
 import { episodeService } from './services/episode-service.js';
 import { reconcileEpisodes } from './services/reconciler.js';
@@ -132,6 +132,8 @@ export async function startRuntime(config: Config, logger = createLogger(config)
       const runner = createMediaRunner(resolveMediaBinaries(config.media));
       logger.info(runner.binaries, 'media binaries');
       if (runner.binaries.source === 'bundled') logger.warn({ ffmpeg: runner.binaries.ffmpeg }, BUNDLED_FFMPEG_NOTE);
+      const warmStart = performance.now();
+      void warmUpFfmpeg(runner.binaries).then(() => logger.debug({ ms: Math.round(performance.now() - warmStart) }, 'ffmpeg capabilities read'));
       const deps = { config, db, store, runner };
       const onTranscodeFailed = transcodeFailureHook(deps, logger, config.jobs.attempts);
       for (const [name, concurrency] of [
