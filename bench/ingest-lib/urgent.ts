@@ -84,7 +84,7 @@ export function printUrgent(out: (l?: string) => void, u: UrgentFigures): string
   const idle = median(u.idleSec);
   const behind = median(u.behindSec);
   out('== Emergencies first ==');
-  out(`60 s bulletin, urgent=true, from the end of its upload to ready (service on its embedded defaults; ${ROUNDS} rounds, median)`);
+  out(`60 s bulletin, urgent=true, from the end of its upload to its readyAt (service on its embedded defaults, polled every ${POLL_MS} ms; ${ROUNDS} rounds, median)`);
   out(`  floor (its two expert ffmpeg passes by hand): ${u.floorSec.toFixed(2)} s`);
   const idleOk = idle <= URGENT_TARGETS.idleSec;
   const behindOk = behind <= URGENT_TARGETS.behindSec;

@@ -26,6 +26,10 @@ export function recordingRunner(inner: MediaRunner): { runner: MediaRunner; ops:
     const t0 = performance.now();
     try {
       return await work();
+    } catch (err) {
+      // A run the pipeline stopped (the decode begun beside the probe, for a long file) shows as such in the steps.
+      op.label += ' (stopped)';
+      throw err;
     } finally {
       op.ms = performance.now() - t0;
     }
