@@ -8,7 +8,8 @@ import { resolveMediaBinaries } from '../../src/media/binaries.js';
 import type { FfmpegSpec } from '../../src/media/command-spec.js';
 import { PROBE_WHOLE_MAX_SEC } from '../../src/media/commands.js';
 import { runAudioPipeline } from '../../src/media/pipeline.js';
-import { createMediaRunner, type MediaRunner } from '../../src/media/runner.js';
+import { createMediaRunner } from '../../src/media/runner.js';
+import { recordingRunner } from '../../bench/lib/recording-runner.js';
 import { pipelineSettings } from '../../src/services/transcode-service.js';
 import { FIXTURES, tempDir } from '../helpers/env.js';
 import { inspectAudio } from '../helpers/media-check.js';
@@ -22,30 +23,6 @@ const bins = resolveMediaBinaries({});
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-interface Recorded {
-  spec: FfmpegSpec;
-  outcome: 'done' | 'failed';
-}
-
-function recording(inner: MediaRunner): { runner: MediaRunner; runs: Recorded[] } {
-  const runs: Recorded[] = [];
-  return {
-    runs,
-    runner: {
-      binaries: inner.binaries,
-      probe: (f) => inner.probe(f),
-      run: async (spec, opts) => {
-        const r: Recorded = { spec: structuredClone(spec), outcome: 'failed' };
-        runs.push(r);
-        const result = await inner.run(spec, opts);
-        r.outcome = 'done';
-        return result;
-      },
-    },
-  };
-}
-
-const isAnalysis = (s: FfmpegSpec) => `${s.complexFilter ?? ''} ${s.outputs.flatMap((o) => o.options).join(' ')}`.includes('silencedetect');
 const writesSample = (s: FfmpegSpec) => s.outputs.some((o) => o.path.endsWith('probe-sample.f32'));
 
 describe('a file longer than the probes listen to whole', () => {
@@ -55,17 +32,18 @@ describe('a file longer than the probes listen to whole', () => {
     const input = path.join(dir, 'dai.wav');
     const seconds = PROBE_WHOLE_MAX_SEC + 30;
     await run(bins.ffmpeg, ['-v', 'error', '-y', '-stream_loop', '-1', '-i', path.join(FIXTURES, 'speech-stereo-44k.wav'), '-t', String(seconds), input]);
-    const { runner, runs } = recording(createMediaRunner(bins));
+    const { runner, ops } = recordingRunner(createMediaRunner(bins));
     const work = path.join(dir, 'work');
     fs.mkdirSync(work);
     const result = await runAudioPipeline(runner, input, work, pipelineSettings(loadConfig({}), true));
 
-    const analyses = runs.filter((r) => isAnalysis(r.spec));
-    expect(analyses.map((a) => [writesSample(a.spec), a.outcome])).toEqual([
-      [false, 'failed'],
-      [true, 'done'],
+    const runs = ops.flatMap((o) => (o.kind === 'run' ? [o] : []));
+    const analyses = runs.filter((r) => r.label.startsWith('analyse'));
+    expect(analyses.map((a) => [writesSample(a.spec), a.label])).toEqual([
+      [false, 'analyse (stopped)'],
+      [true, 'analyse'],
     ]);
-    const probes = runs.filter((r) => r.spec.complexFilter?.includes('ebur128@gain'));
+    const probes = runs.filter((r) => r.label.startsWith('gain probe'));
     expect(probes.length).toBeGreaterThan(0);
     for (const p of probes) expect(p.spec.inputs[0]?.path).toBe(path.join(work, 'probe-sample.f32'));
     expect(fs.existsSync(path.join(work, 'probe-sample.f32'))).toBe(false);
