@@ -16,7 +16,7 @@ import {
   type LoudnessTarget,
 } from '../domain/audio/loudness.js';
 import { RejectedInput, rejection } from '../domain/audio/rejection.js';
-import type { RenditionFacts } from '../domain/audio/rendition.js';
+import { containerMismatch, type RenditionFacts } from '../domain/audio/rendition.js';
 import { planTrim, type Interval } from '../domain/audio/trim.js';
 import { validateDecoded, validateProbe, type DurationLimits, type ProbeFacts } from '../domain/audio/validate.js';
 import {
@@ -76,8 +76,6 @@ const STAGES = { analyse: [0, 0.15], gain: [0.15, 0.2], encode: [0.2, 0.98], des
 // Beyond the probes' tolerance plus what sampling adds, and far enough inside the ±1 LU bar that the encoders' own
 // few tenths (an mp3 at 64 kbps comes out about 0.4 LU quieter than what it was fed) still leave the renditions in it.
 const REENCODE_OFF_BY_LU = 0.3;
-// Containers round and pad a little (an mp3 frame is 26 ms); more than this means a truncated file.
-const CONTAINER_SLACK_SEC = 0.25;
 const execFileAsync = promisify(execFile);
 
 /**
@@ -128,7 +126,10 @@ export async function runAudioPipeline(
   const sample = probeSamplePlan(path.join(workDir, 'probe-sample.f32'), facts.claimedDurationSec ?? null);
   if (sample) await dropEarly();
   // The side encoder's FIFO is made meanwhile too (mkfifo is a process start of its own).
-  const link = wantsLink(runner, settings) ? makeLink(workDir) : Promise.resolve(null);
+  // The bundled 2018 ffmpeg lacks astats' peak-only mode, and stamps a raw-fed opus wrongly (its Ogg says 23.2 s for
+  // 21.3 s): there both encoders keep one process.
+  const modern = runner.binaries.astatsPeakOnly ?? false;
+  const link = wantsLink(settings, modern) ? makeLink(workDir) : Promise.resolve(null);
   const analysis = await asRejection(sample ? analyse(sample, facts.claimedDurationSec ?? undefined) : early, 'UNDECODABLE');
   const decodedDurationSec = analysis.lastTimeSec ?? 0;
   const loudness = parseEbur128Summary(analysis.kept) ?? { integratedLufs: Number.NEGATIVE_INFINITY, truePeakDbtp: Number.NEGATIVE_INFINITY };
@@ -179,7 +180,6 @@ export async function runAudioPipeline(
   stage('gain')(1);
 
   const targets: RenditionTarget[] = settings.renditions.map((r) => ({ ...r, path: path.join(workDir, FILE_NAME[r.name]) }));
-  const modern = runner.binaries.astatsPeakOnly ?? false;
   const fifo = await link;
   const side = fifo ? { name: 'opus' as const, link: fifo } : null;
   let encoded = await encode(runner, encodeCommands(input, chain(gainDb, limit), targets, side, modern), settings.timeoutSec, keptDurationSec, stage('encode'));
@@ -210,12 +210,8 @@ async function probeFacts(runner: MediaRunner, input: string): Promise<ProbeFact
   return facts;
 }
 
-/**
- * Whether opus gets an encoder process of its own. Not with the bundled 2018 ffmpeg: it stamps a raw-fed opus wrongly
- * (its Ogg says 23.2 s for 21.3 s), so there both encoders keep one process.
- */
-function wantsLink(runner: MediaRunner, settings: PipelineSettings): boolean {
-  const modern = runner.binaries.astatsPeakOnly ?? false;
+/** Whether opus gets an encoder process of its own, fed through a FIFO. */
+function wantsLink(settings: PipelineSettings, modern: boolean): boolean {
   return settings.useSecondCore && modern && settings.renditions.length > 1 && settings.renditions.some((r) => r.name === 'opus');
 }
 
@@ -282,14 +278,8 @@ async function makeLink(workDir: string): Promise<string | null> {
  */
 async function describeRendition(t: RenditionTarget, encoded: Encoded): Promise<EncodedRendition> {
   const [container, sizeBytes, sha256] = await Promise.all([readContainer(t.path), fs.promises.stat(t.path).then((s) => s.size), sha256File(t.path)]);
-  const containerSec = container.durationSec;
-  if (container.codec !== t.name || containerSec === null || Math.abs(containerSec - encoded.durationSec) > CONTAINER_SLACK_SEC) {
-    throw new MediaError(
-      `rendition ${t.name}: container holds ${container.codec ?? '?'} of ${containerSec ?? '?'} s, the encode produced ${t.name} of ${encoded.durationSec} s`,
-      'transient',
-      [],
-    );
-  }
+  const mismatch = containerMismatch({ codec: t.name, durationSec: encoded.durationSec }, container);
+  if (mismatch) throw new MediaError(`rendition ${t.name}: ${mismatch}`, 'transient', []);
   return {
     name: t.name,
     file: t.path,
